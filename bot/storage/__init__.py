@@ -1,0 +1,49 @@
+"""Storage: the only package that speaks SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.clients import Client, Clients, Contact
+from bot.storage.db import Database, StorageError
+from bot.storage.freelancers import Freelancer, Freelancers
+from bot.storage.invoices import Invoice, Invoices, Payment
+from bot.storage.migrate import migrate
+from bot.storage.persistence import SqlitePersistence
+
+__all__ = [
+    "Client",
+    "Contact",
+    "Database",
+    "Freelancer",
+    "Invoice",
+    "Payment",
+    "StorageError",
+    "Store",
+    "open_store",
+]
+
+
+class Store:
+    """Every table group, over one database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.freelancers = Freelancers(db)
+        self.clients = Clients(db)
+        self.invoices = Invoices(db)
+        self.persistence = SqlitePersistence(db)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_store(path: Path) -> Store:
+    """Open the database and bring its schema up to date."""
+    db = await Database.open(path)
+    try:
+        await migrate(db)
+    except BaseException:
+        await db.close()
+        raise
+    return Store(db)

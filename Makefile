@@ -1,0 +1,45 @@
+# Two commands matter: `make run` (the bot) and `make test` (everything CI checks).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MO     := locales/en/LC_MESSAGES/bot.mo locales/fr/LC_MESSAGES/bot.mo
+
+.PHONY: run test lint soak bench translations setup clean
+
+run: setup
+	@$(BIN)/relance run
+
+test: setup
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+soak: setup
+	$(BIN)/pytest -q -m soak -p no:randomly
+
+bench: setup
+	$(BIN)/python -m bench
+
+setup: $(STAMP) $(MO)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+locales/%/LC_MESSAGES/bot.mo: locales/%/LC_MESSAGES/bot.po $(STAMP)
+	@$(BIN)/pybabel compile --domain=bot --directory=locales --locale=$* --use-fuzzy --statistics 2>&1 | grep -v "^compiling" || true
+
+# Extract the strings from the code, merge them into each language, fill English from the source
+# text, and compile. Then translate the new entries in locales/fr/LC_MESSAGES/bot.po.
+translations: $(STAMP)
+	$(BIN)/pybabel extract --mapping-file=babel.cfg --keywords=n_:1,2 --keywords=plain --keywords=N_ \
+		--no-location --sort-output --project=Relance --output-file=locales/bot.pot bot
+	$(BIN)/pybabel update --domain=bot --input-file=locales/bot.pot --output-dir=locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m bot.i18n_tools fill-source locales/en/LC_MESSAGES/bot.po
+	$(BIN)/pybabel compile --domain=bot --directory=locales --statistics
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

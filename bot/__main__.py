@@ -1,0 +1,120 @@
+"""`relance`: read the configuration, open and migrate the database, build the app, run it.
+
+Subcommands: `relance` / `relance run` (the bot, long polling), `relance migrate`,
+`relance backup PATH` (a consistent online copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TimedOut
+
+from bot.app import build_application, default_rate_limiter
+from bot.clock import SystemClock
+from bot.config import Config, ConfigError, load_config
+from bot.context import Services
+from bot.logging_setup import setup_logging
+from bot.storage import StorageError, open_store
+
+log = logging.getLogger("relance")
+STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+class Stop(Exception):
+    """A start-up problem the operator must fix; the message is one line."""
+
+
+async def _initialize(app: object) -> None:
+    """Reach Telegram (getMe), retrying while the network is down; a refused token is fatal."""
+    for attempt, delay in enumerate((*STARTUP_RETRY_SECONDS, None)):
+        try:
+            await app.initialize()  # type: ignore[attr-defined]
+            return
+        except InvalidToken:
+            raise Stop("TELEGRAM_BOT_TOKEN was refused by Telegram: check it with @BotFather") from None
+        except (NetworkError, TimedOut) as exc:
+            if delay is None:
+                raise Stop(f"cannot reach the Telegram Bot API: {exc}") from None
+            log.warning("Telegram unreachable (%s), retrying in %ss (attempt %d)", exc, delay, attempt + 1)
+            await asyncio.sleep(delay)
+
+
+async def run_bot(config: Config) -> None:
+    store = await open_store(config.db_path)
+    services = Services(config=config, store=store, clock=SystemClock())
+    app = build_application(services, rate_limiter=default_rate_limiter())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await _initialize(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)
+        await stop.wait()
+        log.info("stopping")
+        await app.updater.stop()
+        await app.stop()
+        await services.drain()
+    finally:
+        with contextlib.suppress(Exception):
+            await app.shutdown()
+        await store.close()
+
+
+async def _migrate(config: Config) -> None:
+    store = await open_store(config.db_path)
+    await store.close()
+
+
+async def _backup(config: Config, target: Path) -> None:
+    store = await open_store(config.db_path)
+    try:
+        await store.db.backup_to(target)
+    finally:
+        await store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="relance", description="Relance: polite reminders for unpaid invoices."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (default)")
+    sub.add_parser("migrate", help="create or upgrade the database, then exit")
+    backup = sub.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        config = load_config()
+        setup_logging(config.log_level, config.secrets)
+        if args.command == "migrate":
+            asyncio.run(_migrate(config))
+        elif args.command == "backup":
+            asyncio.run(_backup(config, args.path))
+            print(f"backup written to {args.path}")
+        else:
+            asyncio.run(run_bot(config))
+    except ConfigError as exc:
+        print(f"relance: {exc}", file=sys.stderr)
+        return 2
+    except (StorageError, Stop) as exc:
+        print(f"relance: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""build_application(): the one place where every handler is registered, in order."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
+from bot.handlers import general, profile
+from bot.i18n import SUPPORTED, translator
+from bot.update_processor import PerUserUpdateProcessor
+
+CONVERSATION_TIMEOUT_SECONDS = 30 * 60
+
+# Conversations mix message and button handlers on purpose (per_message=False): silence PTB's hint.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+
+def _conversation(
+    name: str, entry_points: list[Any], states: dict[object, list[Any]]
+) -> ConversationHandler[Any]:
+    """A persistent conversation that /cancel leaves, another command interrupts, and silence times out."""
+    return ConversationHandler(
+        entry_points=entry_points,
+        states={**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, general.timed_out)]},
+        fallbacks=[
+            CommandHandler("cancel", general.cancel),
+            MessageHandler(filters.COMMAND, general.leave_for_command),
+        ],
+        name=name,
+        persistent=True,
+        allow_reentry=True,
+        conversation_timeout=CONVERSATION_TIMEOUT_SECONDS,
+    )
+
+
+def _profile_conversation() -> ConversationHandler[Any]:
+    return _conversation(
+        "profile",
+        entry_points=[
+            CommandHandler("start", profile.start, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(profile.change, pattern=r"^set:"),
+        ],
+        states={
+            profile.ASKING: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, profile.on_text),
+                CallbackQueryHandler(profile.on_pick, pattern=r"^pick:"),
+                CallbackQueryHandler(profile.on_skip, pattern=r"^skip$"),
+            ],
+        },
+    )
+
+
+async def _post_init(app: RelanceApp) -> None:
+    """Register the command menu in every language the bot speaks."""
+    services: Services = app.bot_data[SERVICES_KEY]
+    for locale in SUPPORTED:
+        commands = [BotCommand(c, d) for c, d in general.command_menu(translator(locale))]
+        await app.bot.set_my_commands(commands, language_code=locale)
+    default = general.command_menu(translator(services.config.default_locale))
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in default])
+
+
+def default_rate_limiter() -> BaseRateLimiter[Any]:
+    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3)
+
+
+def build_application(
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> RelanceApp:
+    config = services.config
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .context_types(ContextTypes(context=RelanceContext))
+        .defaults(
+            Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
+        )
+        .persistence(services.store.persistence)
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    app: RelanceApp = builder.build()
+    app.bot_data[SERVICES_KEY] = services
+
+    app.add_handler(_profile_conversation())
+    app.add_handler(CommandHandler("settings", profile.settings))
+    app.add_handler(CommandHandler("help", general.help_command))
+    app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))
+    app.add_error_handler(general.on_error)
+    return app

@@ -1,0 +1,148 @@
+"""Configuration: the only module that reads the environment.
+
+Every value is validated here so that a bad setting stops the bot at start-up with one line
+naming the variable and the expected form, instead of failing later in the middle of a send.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LOCALES = ("en", "fr")
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+SmtpSecurity = Literal["starttls", "tls", "none"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+    def __init__(self, variable: str, expected: str) -> None:
+        super().__init__(f"{variable}: {expected}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str | None
+    password: str | None = field(repr=False)
+    security: SmtpSecurity
+    sender: str
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str = field(repr=False)
+    base_url: str
+    base_file_url: str
+    db_path: Path
+    default_locale: str
+    log_level: str
+    smtp: SmtpConfig | None
+    default_timezone: str = "Europe/Paris"
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    """Values of a `.env` file; the real environment wins over it."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def derive_file_url(base_url: str) -> str:
+    """`https://host/bot` → `https://host/file/bot`, as Telegram and `telegram-bot-api` lay them out."""
+    stem = base_url.rstrip("/")
+    if stem.endswith("/bot"):
+        return stem[: -len("/bot")] + "/file/bot"
+    return stem + "/file/bot"
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ConfigError(name, f"expected an http(s) URL such as {default}, got {value!r}")
+    return value
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
+    host = env.get("SMTP_HOST", "").strip()
+    if not host:
+        return None
+    security = env.get("SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "tls", "none"):
+        raise ConfigError("SMTP_SECURITY", f"expected starttls, tls or none, got {security!r}")
+    default_port = {"starttls": "587", "tls": "465", "none": "25"}[security]
+    port_text = env.get("SMTP_PORT", "").strip() or default_port
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError("SMTP_PORT", f"expected a port number such as {default_port}, got {port_text!r}")
+    sender = env.get("SMTP_FROM", "").strip()
+    if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", sender):
+        raise ConfigError("SMTP_FROM", "expected the sender address, e.g. relance@example.com")
+    return SmtpConfig(
+        host=host,
+        port=int(port_text),
+        username=env.get("SMTP_USERNAME", "").strip() or None,
+        password=env.get("SMTP_PASSWORD") or None,
+        security=security,  # type: ignore[arg-type]
+        sender=sender,
+    )
+
+
+def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
+    env: dict[str, str] = dict(_read_dotenv(dotenv) if dotenv else {})
+    env.update(os.environ if environ is None else environ)
+
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN",
+            "not set. Create a bot with @BotFather in Telegram (/newbot), then "
+            "export TELEGRAM_BOT_TOKEN=<the token it gives you> (or put it in .env)",
+        )
+    if not _TOKEN_RE.match(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN", "expected the form 123456789:AA... given by @BotFather")
+
+    base_url = _url(env, "TELEGRAM_API_BASE_URL", DEFAULT_BASE_URL)
+    file_url = _url(env, "TELEGRAM_API_BASE_FILE_URL", derive_file_url(base_url))
+
+    locale = env.get("RELANCE_DEFAULT_LOCALE", "en").strip().lower() or "en"
+    if locale not in SUPPORTED_LOCALES:
+        raise ConfigError("RELANCE_DEFAULT_LOCALE", f"expected one of {', '.join(SUPPORTED_LOCALES)}")
+
+    level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if level not in _LOG_LEVELS:
+        raise ConfigError("LOG_LEVEL", f"expected one of {', '.join(_LOG_LEVELS)}, got {level!r}")
+
+    timezone = env.get("RELANCE_DEFAULT_TIMEZONE", "Europe/Paris").strip() or "Europe/Paris"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("RELANCE_DEFAULT_TIMEZONE", "expected an IANA zone such as Europe/Paris") from None
+
+    db_text = env.get("RELANCE_DB", "").strip() or "./data/relance.sqlite3"
+    smtp = _smtp(env)
+    secrets = tuple(s for s in (token, smtp.password if smtp else None) if s)
+    return Config(
+        token=token,
+        base_url=base_url,
+        base_file_url=file_url,
+        db_path=Path(db_text),
+        default_locale=locale,
+        log_level=level,
+        smtp=smtp,
+        default_timezone=timezone,
+        secrets=secrets,
+    )

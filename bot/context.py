@@ -1,0 +1,69 @@
+"""What handlers get: a typed CallbackContext whose properties carry the injected services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.storage import Store
+
+if TYPE_CHECKING:
+    from bot.channels.email import SmtpSettings
+
+SERVICES_KEY = "relance.services"
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    clock: Clock
+    smtp: SmtpSettings | None = None
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run work in the background, keeping a reference so shutdown (and tests) can wait for it."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    async def drain(self) -> None:
+        """Wait until background work, including work it spawns, is finished."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+
+class RelanceContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
+
+    @property
+    def drafts(self) -> dict[str, Any]:
+        """The user's persisted conversation drafts (PTB's user_data, kept in SQLite)."""
+        data = self.user_data
+        assert data is not None, "drafts only exist for updates that come from a user"
+        return data
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+
+RelanceApp = Application[ExtBot[None], RelanceContext, dict[str, Any], dict[str, Any], dict[str, Any], Any]

@@ -1,0 +1,80 @@
+"""Small helpers every handler module uses: who is talking, in which language, and buttons."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.context import RelanceContext
+from bot.i18n import Translator, locale_from_telegram, translator
+from bot.storage import Freelancer
+
+log = logging.getLogger(__name__)
+CALLBACK_DATA_LIMIT = 64
+
+
+def cb(prefix: str, *parts: object) -> str:
+    """Callback data: a short prefix plus ids, checked against Telegram's 64-byte limit."""
+    data = ":".join([prefix, *map(str, parts)])
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+    return data
+
+
+def cb_parts(update: Update) -> list[str]:
+    """The parts of the pressed button's data after its prefix."""
+    data = update.callback_query.data if update.callback_query else None
+    return (data or "").split(":")[1:]
+
+
+def cb_int(update: Update, index: int = 0) -> int | None:
+    """An integer part of the callback data, or None when the data was forged or malformed."""
+    parts = cb_parts(update)
+    try:
+        return int(parts[index])
+    except (IndexError, ValueError):
+        return None
+
+
+def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Rows of (label, callback data) buttons."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def chunk(buttons: Sequence[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
+    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+async def freelancer_of(update: Update, ctx: RelanceContext) -> Freelancer | None:
+    user = update.effective_user
+    return await ctx.store.freelancers.by_telegram_id(user.id) if user else None
+
+
+def tr_for(update: Update, ctx: RelanceContext, freelancer: Freelancer | None = None) -> Translator:
+    """The user's language: their saved choice, else Telegram's, else the operator default."""
+    if freelancer is not None:
+        return translator(freelancer.language)
+    code = update.effective_user.language_code if update.effective_user else None
+    return translator(locale_from_telegram(code, ctx.config.default_locale))
+
+
+async def answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Reply in the chat the update came from (a message or a pressed button)."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    if update.effective_chat is None:
+        return None
+    return await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def refuse_callback(update: Update, tr: Translator, reason: str) -> None:
+    """A forged, stale or foreign button: say so briefly, act on nothing, and log it."""
+    query = update.callback_query
+    user_id = update.effective_user.id if update.effective_user else None
+    log.warning("refused callback %r from user %s: %s", query.data if query else None, user_id, reason)
+    if query:
+        await query.answer(tr.plain("This button is no longer valid."), show_alert=True)

@@ -1,0 +1,89 @@
+"""Commands available everywhere: /help, /cancel, leaving a conversation, and the error handler."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import RelanceContext
+from bot.handlers.common import answer, freelancer_of, tr_for
+from bot.i18n import N_, Translator
+
+log = logging.getLogger(__name__)
+
+# (command, description) in menu order; descriptions are translated for setMyCommands and /help.
+COMMANDS: list[tuple[str, str]] = [
+    ("new", N_("Register an invoice")),
+    ("invoices", N_("Open invoices")),
+    ("overdue", N_("Overdue summary")),
+    ("clients", N_("Your clients")),
+    ("paid", N_("Mark an invoice paid: /paid F-2026-014")),
+    ("settings", N_("Your settings")),
+    ("export", N_("Export invoices and payments (CSV)")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Stop what we are doing")),
+]
+
+
+def command_menu(tr: Translator) -> list[tuple[str, str]]:
+    return [(command, tr.plain(description)) for command, description in COMMANDS]
+
+
+async def help_command(update: Update, ctx: RelanceContext) -> None:
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    lines = [tr._("I chase unpaid invoices for you. Here is what you can ask me:"), ""]
+    lines += [f"/{command} — {html.escape(description)}" for command, description in command_menu(tr)]
+    await answer(update, "\n".join(lines))
+
+
+async def cancel(update: Update, ctx: RelanceContext) -> int:
+    """/cancel inside a conversation: stop it; what was already saved stays saved."""
+    for key in ("profile", "draft"):
+        ctx.drafts.pop(key, None)
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    await answer(update, tr._("Stopped. Send /help to see what I can do."))
+    return ConversationHandler.END
+
+
+async def nothing_to_cancel(update: Update, ctx: RelanceContext) -> None:
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    await answer(update, tr._("There is nothing to cancel. Send /help to see what I can do."))
+
+
+async def leave_for_command(update: Update, ctx: RelanceContext) -> int:
+    """Another command in the middle of a conversation: leave it, then run that command."""
+    ctx.services.spawn(ctx.application.process_update(update))
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, ctx: RelanceContext) -> None:
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    if update.effective_chat:
+        await update.effective_chat.send_message(
+            tr._("I stopped waiting for an answer after 30 minutes. Start again whenever you like.")
+        )
+
+
+async def unknown_text(update: Update, ctx: RelanceContext) -> None:
+    """Text outside any conversation: say what the bot understands instead of staying silent."""
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    await answer(update, tr._("I did not understand that. Send /help to see what I can do."))
+
+
+async def on_error(update: object, ctx: RelanceContext) -> None:
+    """Log the failure with its update, and apologise to the user in their language."""
+    log.error("error while handling %r", update, exc_info=ctx.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+        if update.callback_query:
+            await update.callback_query.answer()
+        await update.effective_chat.send_message(
+            tr._("Sorry, something went wrong on my side. Please try again in a moment.")
+        )
+    except Exception:  # the apology itself failed (Telegram down?): the log above is what matters
+        log.warning("could not send the apology", exc_info=True)

@@ -1,0 +1,154 @@
+"""Onboarding (/start for a newcomer) and /settings: one conversation that asks profile fields.
+
+Onboarding asks a queue of fields one after the other; a settings button asks just one. Every
+answer is validated by the field and saved at once, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import RelanceContext
+from bot.domain.zones import country_for_timezone
+from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, tr_for
+from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid
+from bot.i18n import Translator, escape, locale_from_telegram
+from bot.storage import Freelancer
+
+ASKING = "asking"
+END = ConversationHandler.END
+
+
+def settings_card(freelancer: Freelancer, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [tr._("<b>Your settings</b>"), ""]
+    lines += [
+        f"<b>{escape(field.label(tr))}</b>: {escape(field.show(freelancer, tr))}" for field in FIELDS.values()
+    ]
+    lines += ["", tr._("Tap a setting to change it.")]
+    buttons = chunk([(field.label(tr), cb("set", key)) for key, field in FIELDS.items()], 3)
+    return "\n".join(lines), keyboard(buttons)
+
+
+async def ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> str:
+    field = FIELDS[ctx.drafts["profile"]["queue"][0]]
+    tr = tr_for(update, ctx, freelancer)
+    rows = chunk([(label, cb("pick", value)) for label, value in field.choices(tr)], 3)
+    if field.optional:
+        rows.append([(tr.plain("Skip"), cb("skip"))])
+    await answer(update, field.prompt(tr), keyboard(rows) if rows else None)
+    return ASKING
+
+
+async def start(update: Update, ctx: RelanceContext) -> str | int:
+    """/start: a newcomer is welcomed and onboarded; a known freelancer gets a short reminder of what to do."""
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer and freelancer.onboarded:
+        tr = tr_for(update, ctx, freelancer)
+        await answer(
+            update, tr._("Welcome back, {name}! Send /help to see what I can do.", name=freelancer.name)
+        )
+        return END
+    if freelancer is None:
+        user = update.effective_user
+        assert user is not None
+        freelancer = await ctx.store.freelancers.create(
+            telegram_user_id=user.id,
+            display_name=user.full_name[:80],
+            language=locale_from_telegram(user.language_code, ctx.config.default_locale),
+            timezone=ctx.config.default_timezone,
+            now=ctx.clock.now(),
+        )
+    tr = tr_for(update, ctx, freelancer)
+    await answer(
+        update,
+        tr._(
+            "Hello! I am Relance. I chase your unpaid invoices for you: I send polite, gradually firmer "
+            "reminders to your clients, at decent hours, and I stop the moment you are paid.\n\n"
+            "A few questions to set things up (you can change everything later in /settings)."
+        ),
+    )
+    ctx.drafts["profile"] = {"queue": list(ONBOARDING_FIELDS), "mode": "onboarding"}
+    return await ask(update, ctx, freelancer)
+
+
+async def settings(update: Update, ctx: RelanceContext) -> int:
+    """/settings: every setting with a button to change it."""
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer is None:
+        await answer(update, tr_for(update, ctx)._("Send /start first so that I can set up your account."))
+        return END
+    text, markup = settings_card(freelancer, tr_for(update, ctx, freelancer))
+    await answer(update, text, markup)
+    return END
+
+
+async def change(update: Update, ctx: RelanceContext) -> str | int:
+    """A settings button: ask for that one field."""
+    freelancer = await freelancer_of(update, ctx)
+    key = (cb_parts(update) or [""])[0]
+    if freelancer is None or key not in FIELDS:
+        await answer(
+            update, tr_for(update, ctx, freelancer)._("This button is no longer valid. Send /settings.")
+        )
+        return END
+    ctx.drafts["profile"] = {"queue": [key], "mode": "settings"}
+    return await ask(update, ctx, freelancer)
+
+
+async def on_text(update: Update, ctx: RelanceContext) -> str | int:
+    text = update.effective_message.text if update.effective_message else None
+    return await _take(update, ctx, text or "")
+
+
+async def on_pick(update: Update, ctx: RelanceContext) -> str | int:
+    """A choice button: the value is treated exactly like typed text, so it is validated too."""
+    return await _take(update, ctx, ":".join(cb_parts(update)))
+
+
+async def on_skip(update: Update, ctx: RelanceContext) -> str | int:
+    return await _take(update, ctx, None)
+
+
+async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | int:
+    freelancer = await freelancer_of(update, ctx)
+    flow = ctx.drafts.get("profile")
+    if freelancer is None or not flow or not flow.get("queue"):
+        await answer(update, tr_for(update, ctx, freelancer)._("Let's start again: send /settings."))
+        return END
+    field = FIELDS[flow["queue"][0]]
+    tr = tr_for(update, ctx, freelancer)
+    if text is None and not field.optional:
+        return await ask(update, ctx, freelancer)
+    try:
+        value = None if text is None else field.parse(text, tr)
+    except Invalid as exc:
+        await answer(update, exc.message)
+        return ASKING
+    changes: dict[str, object] = {field.key: value}
+    if field.key == "timezone" and (country := country_for_timezone(str(value))):
+        changes["country"] = country
+    freelancer = await ctx.store.freelancers.update(freelancer.id, **changes)
+    flow["queue"].pop(0)
+    if flow["queue"]:
+        return await ask(update, ctx, freelancer)
+    return await _finish(update, ctx, freelancer, flow["mode"])
+
+
+async def _finish(update: Update, ctx: RelanceContext, freelancer: Freelancer, mode: str) -> int:
+    ctx.drafts.pop("profile", None)
+    tr = tr_for(update, ctx, freelancer)
+    if mode == "onboarding":
+        freelancer = await ctx.store.freelancers.update(freelancer.id, onboarded=True)
+        await answer(
+            update,
+            tr._(
+                "All set, {name}! Register your first invoice with /new. Add your IBAN or a payment "
+                "link in /settings so that reminders tell clients how to pay. /help lists everything.",
+                name=freelancer.name,
+            ),
+        )
+        return END
+    text, markup = settings_card(freelancer, tr)
+    await answer(update, tr._("Saved.") + "\n\n" + text, markup)
+    return END

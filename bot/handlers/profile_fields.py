@@ -1,0 +1,299 @@
+"""The freelancer's profile fields: how each is asked, offered as buttons, validated and shown.
+
+Onboarding and /settings share these, so a value is checked the same way wherever it is typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from holidays import list_supported_countries
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from bot.domain.money import AmountError, parse_currency
+from bot.domain.zones import COMMON_ZONES, resolve_timezone
+from bot.i18n import SUPPORTED, Html, Translator
+from bot.storage import Freelancer
+
+MAX_NAME_LENGTH = 80
+
+
+class Invalid(Exception):
+    """The typed value is refused; `message` (translated HTML) says what was expected."""
+
+    def __init__(self, message: Html) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters (NUL, zero-width, RTL marks) and fold white space."""
+    kept = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    return " ".join(kept.split())
+
+
+def _name(text: str, tr: Translator) -> str:
+    name = clean_text(text)
+    if not name:
+        raise Invalid(tr._("Please type a name, for example: Claire Martin Design."))
+    if len(name) > MAX_NAME_LENGTH:
+        raise Invalid(
+            tr._(
+                "That name is too long ({length} characters). Please keep it under {limit}, "
+                "for example: Claire Martin Design.",
+                length=len(name),
+                limit=MAX_NAME_LENGTH,
+            )
+        )
+    return name
+
+
+def validate_email_address(text: str, tr: Translator) -> str:
+    address = clean_text(text)
+    if "\r" in text or "\n" in text.strip():
+        address = ""
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise Invalid(
+            tr._("That is not a valid e-mail address. Please type one like claire@example.com.")
+        ) from None
+
+
+def _currency(text: str, tr: Translator) -> str:
+    try:
+        return parse_currency(clean_text(text)[:40])
+    except AmountError as exc:
+        if exc.candidates:
+            raise Invalid(
+                tr._(
+                    "“{text}” could mean several currencies ({codes}). Please type the ISO code, for example USD.",
+                    text=clean_text(text)[:40],
+                    codes=", ".join(exc.candidates[:5]),
+                )
+            ) from None
+        raise Invalid(tr._("Unknown currency. Please type an ISO code such as EUR, USD or CHF.")) from None
+
+
+def _timezone(text: str, tr: Translator) -> str:
+    zone = resolve_timezone(clean_text(text))
+    if zone is None:
+        raise Invalid(
+            tr._(
+                "Unknown time zone. Please type a big city near you (Paris, Montréal) or a zone like Europe/Paris."
+            )
+        )
+    return zone
+
+
+def _country(text: str, tr: Translator) -> str:
+    code = clean_text(text).upper()
+    if code not in list_supported_countries():
+        raise Invalid(
+            tr._(
+                "Unknown country code. Please type the two-letter code of the country whose public "
+                "holidays apply to you, for example FR, BE or CA."
+            )
+        )
+    return code
+
+
+def _language(text: str, tr: Translator) -> str:
+    code = clean_text(text).lower()[:2]
+    if code not in SUPPORTED:
+        raise Invalid(tr._("Please choose a language with the buttons."))
+    return code
+
+
+def _payment_term(text: str, tr: Translator) -> int:
+    digits = re.fullmatch(r"(\d{1,3})\s*(j|d|jours?|days?)?", clean_text(text).lower())
+    if not digits or not 0 <= int(digits[1]) <= 120:
+        raise Invalid(
+            tr._("Please type a number of days between 0 and 120, for example 30 (the usual term in France).")
+        )
+    return int(digits[1])
+
+
+def _iban(text: str, tr: Translator) -> str:
+    try:
+        return IBAN(clean_text(text)[:60]).compact
+    except SchwiftyException:
+        raise Invalid(
+            tr._(
+                "That IBAN is not valid (its check digits do not match). Please copy it again from your "
+                "bank, for example FR76 3000 6000 0112 3456 7890 189."
+            )
+        ) from None
+
+
+def _bic(text: str, tr: Translator) -> str:
+    try:
+        return str(BIC(clean_text(text)[:20]))
+    except SchwiftyException:
+        raise Invalid(
+            tr._("That BIC is not valid. It has 8 or 11 characters, for example AGRIFRPP.")
+        ) from None
+
+
+def _payment_link(text: str, tr: Translator) -> str:
+    link = clean_text(text)
+    if not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", link) or len(link) > 300:
+        raise Invalid(
+            tr._("A payment link must start with https://, for example https://buy.stripe.com/abc123.")
+        )
+    return link
+
+
+def _send_time(text: str, tr: Translator) -> str:
+    match = re.fullmatch(r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?", clean_text(text))
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if 8 <= hour < 20 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise Invalid(tr._("Please type a time between 08:00 and 19:59, for example 09:30."))
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: Callable[[Translator], str]
+    prompt: Callable[[Translator], Html]
+    parse: Callable[[str, Translator], Any]
+    choices: Callable[[Translator], list[tuple[str, str]]] = lambda tr: []
+    optional: bool = False
+
+    def show(self, freelancer: Freelancer, tr: Translator) -> str:
+        value = getattr(freelancer, self.key)
+        if value in (None, ""):
+            return tr.plain("not set")
+        if self.key == "language":
+            return tr.language_name(value)
+        if self.key == "payment_term_days":
+            return tr.n_("{n} day", "{n} days", value)
+        if self.key == "iban":
+            return " ".join(value[i : i + 4] for i in range(0, len(value), 4))
+        return str(value)
+
+
+FIELDS: dict[str, Field] = {
+    f.key: f
+    for f in [
+        Field(
+            "display_name",
+            lambda tr: tr.plain("Name"),
+            lambda tr: tr._(
+                "What name should your clients see on reminders? Your own name or your business "
+                "name, for example: <i>Claire Martin Design</i>."
+            ),
+            _name,
+        ),
+        Field(
+            "reply_to_email",
+            lambda tr: tr.plain("Reply-to e-mail"),
+            lambda tr: tr._(
+                "Which e-mail address should clients' replies go to? For example <i>claire@example.com</i>. "
+                "You can skip this."
+            ),
+            validate_email_address,
+            optional=True,
+        ),
+        Field(
+            "default_currency",
+            lambda tr: tr.plain("Currency"),
+            lambda tr: tr._(
+                "Which currency do you usually invoice in? Tap one or type its code, for example <i>CHF</i>."
+            ),
+            _currency,
+            lambda tr: [(code, code) for code in ("EUR", "USD", "GBP", "CHF", "CAD")],
+        ),
+        Field(
+            "timezone",
+            lambda tr: tr.plain("Time zone"),
+            lambda tr: tr._(
+                "Which time zone are you in? Reminders go out at decent hours in it. Tap one, or type "
+                "a big city near you (<i>Lyon</i> → Paris time) or a zone like <i>Europe/Paris</i>."
+            ),
+            _timezone,
+            lambda tr: [(zone.split("/")[-1].replace("_", " "), zone) for zone in COMMON_ZONES],
+        ),
+        Field(
+            "language",
+            lambda tr: tr.plain("Language"),
+            lambda tr: tr._("Which language should I speak with you?"),
+            _language,
+            lambda tr: [(tr.language_name(code), code) for code in SUPPORTED],
+        ),
+        Field(
+            "business_name",
+            lambda tr: tr.plain("Business name"),
+            lambda tr: tr._(
+                "Your business name, if it differs from your name, for example <i>CM Studio SARL</i>."
+            ),
+            _name,
+            optional=True,
+        ),
+        Field(
+            "payment_term_days",
+            lambda tr: tr.plain("Payment term"),
+            lambda tr: tr._(
+                "Your usual payment term in days, used to suggest due dates. For example <i>30</i> "
+                "(the French default; the legal cap between businesses is 60 days)."
+            ),
+            _payment_term,
+            lambda tr: [(str(days), str(days)) for days in (15, 30, 45, 60)],
+        ),
+        Field(
+            "country",
+            lambda tr: tr.plain("Holidays of"),
+            lambda tr: tr._(
+                "Reminders skip weekends and public holidays. Whose holidays? Type a two-letter country "
+                "code, for example <i>FR</i>, <i>BE</i>, <i>CH</i> or <i>CA</i>."
+            ),
+            _country,
+            lambda tr: [(code, code) for code in ("FR", "BE", "CH", "LU", "CA")],
+        ),
+        Field(
+            "send_time",
+            lambda tr: tr.plain("Sending time"),
+            lambda tr: tr._(
+                "At what local time should reminders go out? Between 08:00 and 19:59, for example <i>09:30</i>."
+            ),
+            _send_time,
+            lambda tr: [(t, t) for t in ("09:00", "09:30", "10:00", "14:00")],
+        ),
+        Field(
+            "iban",
+            lambda tr: tr.plain("IBAN"),
+            lambda tr: tr._(
+                "Your IBAN, printed on reminders so clients can pay by transfer, for example "
+                "<i>FR76 3000 6000 0112 3456 7890 189</i>."
+            ),
+            _iban,
+            optional=True,
+        ),
+        Field(
+            "bic",
+            lambda tr: tr.plain("BIC"),
+            lambda tr: tr._("Your bank's BIC (8 or 11 characters), for example <i>AGRIFRPP</i>."),
+            _bic,
+            optional=True,
+        ),
+        Field(
+            "payment_link",
+            lambda tr: tr.plain("Payment link"),
+            lambda tr: tr._(
+                "A link where clients can pay online, for example <i>https://buy.stripe.com/abc123</i>."
+            ),
+            _payment_link,
+            optional=True,
+        ),
+    ]
+}
+
+ONBOARDING_FIELDS = ("display_name", "reply_to_email", "default_currency", "timezone", "language")

@@ -1,0 +1,209 @@
+"""Clients and their contacts. Every read by id also names the freelancer: a foreign id finds nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Client:
+    id: int
+    freelancer_id: int
+    name: str
+    language: str | None
+    is_b2b: bool
+    notes: str | None
+    created_at: int
+    last_used_at: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    client_id: int
+    name: str
+    email: str | None
+    telegram_chat_id: int | None
+    remind: bool
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    """How a client pays: from its settled invoices."""
+
+    paid_on_time: int
+    paid_late: int
+    average_days_late: float | None
+
+
+_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at"
+_CONTACT = "id, client_id, name, email, telegram_chat_id, remind"
+EDITABLE = frozenset({"name", "language", "is_b2b", "notes"})
+CONTACT_EDITABLE = frozenset({"name", "email", "remind"})
+
+
+def _client(row: sqlite3.Row) -> Client:
+    data = dict(row)
+    data["is_b2b"] = bool(data["is_b2b"])
+    return Client(**data)
+
+
+def _contact(row: sqlite3.Row) -> Contact:
+    data = dict(row)
+    data["remind"] = bool(data["remind"])
+    return Contact(**data)
+
+
+class Clients:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, freelancer_id: int, name: str, *, now: datetime, email: str | None = None, is_b2b: bool = True
+    ) -> Client:
+        stamp = int(now.timestamp())
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "INSERT INTO clients (freelancer_id, name, is_b2b, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)",
+                (freelancer_id, name, int(is_b2b), stamp, stamp),
+            )
+            client_id = cursor.lastrowid
+            if email:
+                await tx.execute(
+                    "INSERT INTO contacts (client_id, name, email, created_at) VALUES (?, '', ?, ?)",
+                    (client_id, email, stamp),
+                )
+        client = await self.get(freelancer_id, int(client_id or 0))
+        assert client is not None
+        return client
+
+    async def get(self, freelancer_id: int, client_id: int) -> Client | None:
+        row = await self._db.fetchone(
+            f"SELECT {_CLIENT} FROM clients WHERE id = ? AND freelancer_id = ?", (client_id, freelancer_id)
+        )
+        return _client(row) if row else None
+
+    async def find_by_name(self, freelancer_id: int, name: str) -> Client | None:
+        row = await self._db.fetchone(
+            f"SELECT {_CLIENT} FROM clients WHERE freelancer_id = ? AND lower(name) = lower(?) "
+            "ORDER BY last_used_at DESC LIMIT 1",
+            (freelancer_id, name),
+        )
+        return _client(row) if row else None
+
+    async def recent(self, freelancer_id: int, limit: int = 6) -> list[Client]:
+        rows = await self._db.fetchall(
+            f"SELECT {_CLIENT} FROM clients WHERE freelancer_id = ? ORDER BY last_used_at DESC, id DESC LIMIT ?",
+            (freelancer_id, limit),
+        )
+        return [_client(r) for r in rows]
+
+    async def page(self, freelancer_id: int, offset: int, limit: int) -> tuple[list[Client], int]:
+        """Clients by name, one page, with the total count."""
+        rows = await self._db.fetchall(
+            f"SELECT {_CLIENT} FROM clients WHERE freelancer_id = ? ORDER BY name COLLATE NOCASE, id "
+            "LIMIT ? OFFSET ?",
+            (freelancer_id, limit, offset),
+        )
+        total = await self._db.fetchone(
+            "SELECT count(*) AS n FROM clients WHERE freelancer_id = ?", (freelancer_id,)
+        )
+        return [_client(r) for r in rows], int(total["n"]) if total else 0
+
+    async def open_balances(self, freelancer_id: int) -> dict[int, dict[str, int]]:
+        """Open balance per client and currency (never summed across currencies)."""
+        rows = await self._db.fetchall(
+            "SELECT i.client_id, i.currency, SUM(i.amount_minor - "
+            "  (SELECT COALESCE(SUM(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id)) AS balance "
+            "FROM invoices i WHERE i.freelancer_id = ? AND i.status = 'open' GROUP BY i.client_id, i.currency",
+            (freelancer_id,),
+        )
+        balances: dict[int, dict[str, int]] = {}
+        for row in rows:
+            balances.setdefault(row["client_id"], {})[row["currency"]] = int(row["balance"])
+        return balances
+
+    async def update(self, freelancer_id: int, client_id: int, **values: object) -> Client | None:
+        unknown = set(values) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in values)  # names from the EDITABLE whitelist
+        await self._db.execute(
+            f"UPDATE clients SET {assignments} WHERE id = ? AND freelancer_id = ?",
+            (*values.values(), client_id, freelancer_id),
+        )
+        return await self.get(freelancer_id, client_id)
+
+    async def touch(self, client_id: int, now: datetime) -> None:
+        await self._db.execute(
+            "UPDATE clients SET last_used_at = ? WHERE id = ?", (int(now.timestamp()), client_id)
+        )
+
+    async def delete(self, freelancer_id: int, client_id: int) -> bool:
+        cursor = await self._db.execute(
+            "DELETE FROM clients WHERE id = ? AND freelancer_id = ?", (client_id, freelancer_id)
+        )
+        return cursor.rowcount > 0
+
+    async def open_invoice_count(self, client_id: int) -> int:
+        row = await self._db.fetchone(
+            "SELECT count(*) AS n FROM invoices WHERE client_id = ? AND status = 'open'", (client_id,)
+        )
+        return int(row["n"]) if row else 0
+
+    async def history(self, client_id: int) -> PaymentHistory:
+        """On time / late counts and average lateness of the client's paid invoices."""
+        rows = await self._db.fetchall(
+            "SELECT julianday(MAX(p.paid_on)) - julianday(i.due_date) AS late "
+            "FROM invoices i JOIN payments p ON p.invoice_id = i.id "
+            "WHERE i.client_id = ? AND i.status = 'paid' GROUP BY i.id",
+            (client_id,),
+        )
+        lateness = [max(0.0, float(r["late"])) for r in rows]
+        late = [d for d in lateness if d > 0]
+        return PaymentHistory(
+            paid_on_time=len(lateness) - len(late),
+            paid_late=len(late),
+            average_days_late=sum(lateness) / len(lateness) if lateness else None,
+        )
+
+    # Contacts -------------------------------------------------------------------------
+    async def contacts(self, client_id: int) -> list[Contact]:
+        rows = await self._db.fetchall(
+            f"SELECT {_CONTACT} FROM contacts WHERE client_id = ? ORDER BY id", (client_id,)
+        )
+        return [_contact(r) for r in rows]
+
+    async def add_contact(self, client_id: int, *, name: str, email: str | None, now: datetime) -> Contact:
+        cursor = await self._db.execute(
+            "INSERT INTO contacts (client_id, name, email, created_at) VALUES (?, ?, ?, ?)",
+            (client_id, name, email, int(now.timestamp())),
+        )
+        row = await self._db.fetchone(f"SELECT {_CONTACT} FROM contacts WHERE id = ?", (cursor.lastrowid,))
+        assert row is not None
+        return _contact(row)
+
+    async def contact(self, freelancer_id: int, contact_id: int) -> Contact | None:
+        row = await self._db.fetchone(
+            f"SELECT {', '.join('k.' + c.strip() for c in _CONTACT.split(','))} FROM contacts k "
+            "JOIN clients c ON c.id = k.client_id WHERE k.id = ? AND c.freelancer_id = ?",
+            (contact_id, freelancer_id),
+        )
+        return _contact(row) if row else None
+
+    async def update_contact(self, contact_id: int, **values: object) -> None:
+        unknown = set(values) - CONTACT_EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in values)  # names from the whitelist
+        await self._db.execute(
+            f"UPDATE contacts SET {assignments} WHERE id = ?",
+            (*values.values(), contact_id),
+        )
+
+    async def delete_contact(self, contact_id: int) -> None:
+        await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))

@@ -1,0 +1,106 @@
+"""The freelancers table."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Freelancer:
+    id: int
+    telegram_user_id: int
+    display_name: str
+    business_name: str | None
+    reply_to_email: str | None
+    language: str
+    timezone: str
+    country: str
+    default_currency: str
+    payment_term_days: int
+    iban: str | None
+    bic: str | None
+    payment_link: str | None
+    send_time: str
+    onboarded: bool
+    created_at: int
+
+    @property
+    def name(self) -> str:
+        """The name clients see: the business name when there is one."""
+        return self.business_name or self.display_name
+
+
+# Columns a handler may change through `update`; anything else is refused.
+EDITABLE = frozenset(
+    {
+        "display_name",
+        "business_name",
+        "reply_to_email",
+        "language",
+        "timezone",
+        "country",
+        "default_currency",
+        "payment_term_days",
+        "iban",
+        "bic",
+        "payment_link",
+        "send_time",
+        "onboarded",
+    }
+)
+_COLUMNS = ", ".join(f.name for f in fields(Freelancer))
+
+
+def _row(row: sqlite3.Row) -> Freelancer:
+    data = dict(row)
+    data["onboarded"] = bool(data["onboarded"])
+    return Freelancer(**data)
+
+
+class Freelancers:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def by_telegram_id(self, telegram_user_id: int) -> Freelancer | None:
+        row = await self._db.fetchone(
+            f"SELECT {_COLUMNS} FROM freelancers WHERE telegram_user_id = ?", (telegram_user_id,)
+        )
+        return _row(row) if row else None
+
+    async def get(self, freelancer_id: int) -> Freelancer | None:
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM freelancers WHERE id = ?", (freelancer_id,))
+        return _row(row) if row else None
+
+    async def create(
+        self, *, telegram_user_id: int, display_name: str, language: str, timezone: str, now: datetime
+    ) -> Freelancer:
+        """Insert the freelancer at first contact, or return the existing row."""
+        await self._db.execute(
+            "INSERT INTO freelancers (telegram_user_id, display_name, language, timezone, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO NOTHING",
+            (telegram_user_id, display_name, language, timezone, int(now.timestamp())),
+        )
+        created = await self.by_telegram_id(telegram_user_id)
+        assert created is not None
+        return created
+
+    async def update(self, freelancer_id: int, **values: object) -> Freelancer:
+        unknown = set(values) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        # Column names come from the EDITABLE whitelist above, values are parameters.
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        await self._db.execute(
+            f"UPDATE freelancers SET {assignments} WHERE id = ?",
+            (*values.values(), freelancer_id),
+        )
+        updated = await self.get(freelancer_id)
+        assert updated is not None
+        return updated
+
+    async def delete(self, freelancer_id: int) -> None:
+        await self._db.execute("DELETE FROM freelancers WHERE id = ?", (freelancer_id,))

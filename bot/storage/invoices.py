@@ -1,0 +1,307 @@
+"""Invoices and their payments.
+
+The balance is derived from the payments (never stored twice). Every read by id also names the
+freelancer, so a forged id from another account finds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.storage.db import Database, Tx
+
+
+class DuplicateNumberError(Exception):
+    pass
+
+
+class OverpaymentError(Exception):
+    def __init__(self, balance_minor: int) -> None:
+        super().__init__(balance_minor)
+        self.balance_minor = balance_minor
+
+
+class NotOpenError(Exception):
+    """A payment for an invoice that is already paid or cancelled."""
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: int
+    freelancer_id: int
+    client_id: int
+    client_name: str
+    number: str
+    amount_minor: int
+    currency: str
+    paid_minor: int
+    issue_date: date
+    due_date: date
+    description: str | None
+    file_id: str | None
+    file_name: str | None
+    status: str
+    reminders_enabled: bool
+    reminders_paused: bool
+    plan: str | None
+    created_at: int
+
+    @property
+    def balance_minor(self) -> int:
+        return self.amount_minor - self.paid_minor
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def days_overdue(self, today: date) -> int:
+        """Days past the due date (negative: days left)."""
+        return (today - self.due_date).days
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: int
+    invoice_id: int
+    amount_minor: int
+    paid_on: date
+    created_at: int
+
+
+@dataclass(frozen=True)
+class NewInvoice:
+    client_id: int
+    number: str
+    amount_minor: int
+    currency: str
+    issue_date: date
+    due_date: date
+    description: str | None = None
+    file_id: str | None = None
+    file_name: str | None = None
+    reminders_enabled: bool = False
+    plan: str | None = None
+
+
+_SELECT = (
+    "SELECT i.id, i.freelancer_id, i.client_id, c.name AS client_name, i.number, i.amount_minor, i.currency, "
+    "(SELECT COALESCE(SUM(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id) AS paid_minor, "
+    "i.issue_date, i.due_date, i.description, i.file_id, i.file_name, i.status, i.reminders_enabled, "
+    "i.reminders_paused, i.plan, i.created_at "
+    "FROM invoices i JOIN clients c ON c.id = i.client_id "
+)
+EDITABLE = frozenset(
+    {
+        "client_id", "number", "amount_minor", "currency", "issue_date", "due_date", "description",
+        "file_id", "file_name", "reminders_enabled", "reminders_paused", "plan", "status",
+    }
+)  # fmt: skip
+
+
+def _invoice(row: sqlite3.Row) -> Invoice:
+    data = dict(row)
+    data["issue_date"] = date.fromisoformat(data["issue_date"])
+    data["due_date"] = date.fromisoformat(data["due_date"])
+    data["reminders_enabled"] = bool(data["reminders_enabled"])
+    data["reminders_paused"] = bool(data["reminders_paused"])
+    return Invoice(**data)
+
+
+def next_number(previous: str | None, year: int) -> str:
+    """The number after the freelancer's last one: F-2026-014 → F-2026-015; none yet → F-2026-001."""
+    if previous:
+        match = re.search(r"(\d+)(\D*)$", previous)
+        if match:
+            digits = match[1]
+            bumped = str(int(digits) + 1).zfill(len(digits))
+            return previous[: match.start(1)] + bumped + match[2]
+    return f"F-{year}-001"
+
+
+class Invoices:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, freelancer_id: int, new: NewInvoice, *, now: datetime) -> Invoice:
+        try:
+            cursor = await self._db.execute(
+                "INSERT INTO invoices (freelancer_id, client_id, number, amount_minor, currency, issue_date, "
+                "due_date, description, file_id, file_name, reminders_enabled, plan, created_at) "
+                "SELECT ?, c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM clients c WHERE c.id = ? AND c.freelancer_id = ?",
+                (
+                    freelancer_id, new.number, new.amount_minor, new.currency, new.issue_date.isoformat(),
+                    new.due_date.isoformat(), new.description, new.file_id, new.file_name,
+                    int(new.reminders_enabled), new.plan, int(now.timestamp()), new.client_id, freelancer_id,
+                ),
+            )  # fmt: skip
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise DuplicateNumberError(new.number) from None
+            raise
+        invoice = await self.get(freelancer_id, int(cursor.lastrowid or 0))
+        if invoice is None:
+            raise LookupError("the client does not belong to this freelancer")
+        return invoice
+
+    async def get(self, freelancer_id: int, invoice_id: int) -> Invoice | None:
+        row = await self._db.fetchone(
+            _SELECT + "WHERE i.id = ? AND i.freelancer_id = ?", (invoice_id, freelancer_id)
+        )
+        return _invoice(row) if row else None
+
+    async def by_number(self, freelancer_id: int, number: str) -> Invoice | None:
+        row = await self._db.fetchone(
+            _SELECT + "WHERE i.freelancer_id = ? AND lower(i.number) = lower(?)",
+            (freelancer_id, number.strip()),
+        )
+        return _invoice(row) if row else None
+
+    async def last_number(self, freelancer_id: int) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT number FROM invoices WHERE freelancer_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (freelancer_id,),
+        )
+        return str(row["number"]) if row else None
+
+    async def open_page(
+        self, freelancer_id: int, *, offset: int, limit: int, client_id: int | None = None
+    ) -> tuple[list[Invoice], int]:
+        """Open invoices, soonest due first, one page, with the total count."""
+        where = "WHERE i.freelancer_id = ? AND i.status = 'open'"
+        params: list[object] = [freelancer_id]
+        if client_id is not None:
+            where += " AND i.client_id = ?"
+            params.append(client_id)
+        rows = await self._db.fetchall(
+            _SELECT + where + " ORDER BY i.due_date, i.id LIMIT ? OFFSET ?", (*params, limit, offset)
+        )
+        total = await self._db.fetchone(f"SELECT count(*) AS n FROM invoices i {where}", params)
+        return [_invoice(r) for r in rows], int(total["n"]) if total else 0
+
+    async def open_due_before(self, freelancer_id: int, until: date) -> list[Invoice]:
+        """Open invoices due on or before `until`, oldest due first (the overdue summary)."""
+        rows = await self._db.fetchall(
+            _SELECT + "WHERE i.freelancer_id = ? AND i.status = 'open' AND i.due_date <= ? "
+            "ORDER BY i.due_date, i.id",
+            (freelancer_id, until.isoformat()),
+        )
+        return [_invoice(r) for r in rows]
+
+    async def for_client(self, freelancer_id: int, client_id: int, *, status: str = "open") -> list[Invoice]:
+        rows = await self._db.fetchall(
+            _SELECT
+            + "WHERE i.freelancer_id = ? AND i.client_id = ? AND i.status = ? ORDER BY i.due_date, i.id",
+            (freelancer_id, client_id, status),
+        )
+        return [_invoice(r) for r in rows]
+
+    async def all_for_export(self, freelancer_id: int) -> list[Invoice]:
+        rows = await self._db.fetchall(
+            _SELECT + "WHERE i.freelancer_id = ? ORDER BY i.issue_date, i.id", (freelancer_id,)
+        )
+        return [_invoice(r) for r in rows]
+
+    async def update(self, freelancer_id: int, invoice_id: int, **values: object) -> Invoice | None:
+        unknown = set(values) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        params = [v.isoformat() if isinstance(v, date) else v for v in values.values()]
+        assignments = ", ".join(f"{name} = ?" for name in values)  # names from the EDITABLE whitelist
+        try:
+            await self._db.execute(
+                f"UPDATE invoices SET {assignments} WHERE id = ? AND freelancer_id = ?",
+                (*params, invoice_id, freelancer_id),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc):
+                raise DuplicateNumberError(str(values.get("number"))) from None
+            raise
+        return await self.get(freelancer_id, invoice_id)
+
+    # Payments --------------------------------------------------------------------------
+    async def add_payment(
+        self, freelancer_id: int, invoice_id: int, *, amount_minor: int | None, paid_on: date, now: datetime
+    ) -> tuple[int, Invoice]:
+        """Record a payment (None: the whole balance); a full payment marks the invoice paid.
+
+        Checked and written in one transaction, so two taps on "Mark paid" cannot pay twice.
+        """
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                _SELECT + "WHERE i.id = ? AND i.freelancer_id = ?", (invoice_id, freelancer_id)
+            )
+            if row is None:
+                raise LookupError(invoice_id)
+            invoice = _invoice(row)
+            if not invoice.is_open or invoice.balance_minor <= 0:
+                raise NotOpenError(invoice_id)
+            amount = invoice.balance_minor if amount_minor is None else amount_minor
+            if amount > invoice.balance_minor:
+                raise OverpaymentError(invoice.balance_minor)
+            cursor = await tx.execute(
+                "INSERT INTO payments (invoice_id, amount_minor, paid_on, created_at) VALUES (?, ?, ?, ?)",
+                (invoice_id, amount, paid_on.isoformat(), int(now.timestamp())),
+            )
+            if amount == invoice.balance_minor:
+                await _set_status(tx, invoice_id, "paid")
+        updated = await self.get(freelancer_id, invoice_id)
+        assert updated is not None
+        return int(cursor.lastrowid or 0), updated
+
+    async def undo_payment(
+        self, freelancer_id: int, payment_id: int, *, not_before: datetime
+    ) -> Invoice | None:
+        """Remove a payment recorded after `not_before`; the invoice is open again. None if too late or foreign."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT p.invoice_id FROM payments p JOIN invoices i ON i.id = p.invoice_id "
+                "WHERE p.id = ? AND i.freelancer_id = ? AND p.created_at >= ? AND i.status != 'cancelled'",
+                (payment_id, freelancer_id, int(not_before.timestamp())),
+            )
+            if row is None:
+                return None
+            await tx.execute("DELETE FROM payments WHERE id = ?", (payment_id,))
+            await _set_status(tx, row["invoice_id"], "open")
+        return await self.get(freelancer_id, row["invoice_id"])
+
+    async def payments(self, invoice_id: int) -> list[Payment]:
+        rows = await self._db.fetchall(
+            "SELECT id, invoice_id, amount_minor, paid_on, created_at FROM payments WHERE invoice_id = ? "
+            "ORDER BY paid_on, id",
+            (invoice_id,),
+        )
+        return [
+            Payment(
+                r["id"], r["invoice_id"], r["amount_minor"], date.fromisoformat(r["paid_on"]), r["created_at"]
+            )
+            for r in rows
+        ]
+
+    async def payments_for_export(self, freelancer_id: int) -> list[tuple[str, Payment, str]]:
+        """(invoice number, payment, currency) for every payment of the freelancer."""
+        rows = await self._db.fetchall(
+            "SELECT i.number, i.currency, p.id, p.invoice_id, p.amount_minor, p.paid_on, p.created_at "
+            "FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE i.freelancer_id = ? ORDER BY p.paid_on, p.id",
+            (freelancer_id,),
+        )
+        return [
+            (
+                r["number"],
+                Payment(
+                    r["id"],
+                    r["invoice_id"],
+                    r["amount_minor"],
+                    date.fromisoformat(r["paid_on"]),
+                    r["created_at"],
+                ),
+                r["currency"],
+            )
+            for r in rows
+        ]
+
+
+async def _set_status(tx: Tx, invoice_id: int, status: str) -> None:
+    await tx.execute("UPDATE invoices SET status = ? WHERE id = ?", (status, invoice_id))

@@ -1,0 +1,103 @@
+"""PTB persistence in SQLite: conversation states and per-user drafts survive a restart.
+
+Only `user_data` (JSON-serialisable drafts) and conversation states are kept; PTB flushes
+them every `update_interval` seconds and at shutdown.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from bot.storage.db import Database
+
+UPDATE_INTERVAL_SECONDS = 1.0
+
+
+class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
+    def __init__(self, db: Database) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
+            update_interval=UPDATE_INTERVAL_SECONDS,
+        )
+        self._db = db
+
+    async def get_user_data(self) -> dict[int, dict[str, Any]]:
+        rows = await self._db.fetchall("SELECT user_id, data FROM user_state")
+        return {row["user_id"]: json.loads(row["data"]) for row in rows}
+
+    async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        if not data:
+            await self.drop_user_data(user_id)
+            return
+        await self._db.execute(
+            "INSERT INTO user_state (user_id, data) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+            (user_id, json.dumps(data, default=str)),
+        )
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self._db.execute("DELETE FROM user_state WHERE user_id = ?", (user_id,))
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
+        """Nothing to do: this process is the only writer."""
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        rows = await self._db.fetchall("SELECT key, state FROM conversation_state WHERE name = ?", (name,))
+        return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        key_text = json.dumps(list(key))
+        if new_state is None:
+            await self._db.execute(
+                "DELETE FROM conversation_state WHERE name = ? AND key = ?", (name, key_text)
+            )
+            return
+        await self._db.execute(
+            "INSERT INTO conversation_state (name, key, state) VALUES (?, ?, ?) "
+            "ON CONFLICT (name, key) DO UPDATE SET state = excluded.state",
+            (name, key_text, json.dumps(new_state)),
+        )
+
+    async def drop_user_conversations(self, user_id: int) -> None:
+        """Forget every conversation of a user (their data was deleted)."""
+        rows = await self._db.fetchall("SELECT name, key FROM conversation_state")
+        for row in rows:
+            if user_id in json.loads(row["key"]):
+                await self._db.execute(
+                    "DELETE FROM conversation_state WHERE name = ? AND key = ?", (row["name"], row["key"])
+                )
+
+    # Bot data, chat data and callback data are not persisted (see PersistenceInput above).
+    async def get_chat_data(self) -> dict[int, dict[str, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[str, Any]:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: dict[str, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness import Harness, TelegramUser, start_harness, stop_harness
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The real application on a fresh database; fails the test if Telegram refused anything unexpected."""
+    harness = await start_harness(tmp_path / "relance.sqlite3")
+    try:
+        yield harness
+    finally:
+        await stop_harness(harness)
+    assert harness.unexpected_errors() == [], "Telegram refused what the bot sent"
+    assert harness.fake.unanswered_callback_queries() == [], "a button press was never answered"
+
+
+async def onboard(h: Harness, user_id: int = 1001, language_code: str = "en", name: str = "Claire Martin") -> TelegramUser:
+    """A freelancer who went through /start with typical answers."""
+    user = h.user(user_id, first_name=name.split()[0], language_code=language_code)
+    await user.send("/start")
+    await user.send(name)
+    await user.press("Skip")
+    await user.press("EUR")
+    await user.press("Paris")
+    await user.press("Français" if language_code.startswith("fr") else "English")
+    return user
