@@ -14,11 +14,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from babel.support import Translations
+
+from bot.domain.dates import format_date
+from bot.domain.money import Money, babel_locale, format_money
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "bot"
@@ -77,20 +81,16 @@ class Translator:
 
     # Formatting --------------------------------------------------------------------
     def money(self, minor: int, currency: str) -> str:
-        digits = get_currency_precision(currency)
-        amount = Decimal(minor).scaleb(-digits)
-        return format_currency(amount, currency, locale=self.locale)
+        return format_money(Money(minor, currency), self.locale)
 
     def number(self, value: int | Decimal) -> str:
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=babel_locale(self.locale))
 
     def date(self, value: date, fmt: str = "medium") -> str:
-        return format_date(value, format=fmt, locale=self.locale)
+        return format_date(value, self.locale, fmt)
 
-    def datetime(self, value: datetime, tz: str, fmt: str = "medium") -> str:
-        from zoneinfo import ZoneInfo
-
-        return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
+    def datetime(self, value: datetime, tz: str, fmt: str = "short") -> str:
+        return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=babel_locale(self.locale))
 
     def language_name(self, code: str) -> str:
         return LANGUAGE_NAMES.get(code, code)

@@ -1,0 +1,126 @@
+"""Rendering shared by the invoice, client and summary handlers: lines, cards and input problems.
+
+Everything returned is HTML-safe: user-provided values are escaped by the translator.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.dates import DateError, DateErrorReason
+from bot.domain.money import AmountError, AmountErrorReason
+from bot.handlers.common import cb, keyboard
+from bot.i18n import Html, Translator
+from bot.storage import Freelancer, Invoice, Payment
+
+
+def local_today(freelancer: Freelancer, now: datetime) -> date:
+    """The freelancer's calendar date at this instant."""
+    return now.astimezone(ZoneInfo(freelancer.timezone)).date()
+
+
+def due_phrase(tr: Translator, invoice: Invoice, today: date) -> Html:
+    days = invoice.days_overdue(today)
+    if days > 0:
+        return tr.n_("{n} day overdue", "{n} days overdue", days)
+    if days == 0:
+        return tr._("due today")
+    return tr.n_("due in {n} day", "due in {n} days", -days)
+
+
+def invoice_line(tr: Translator, invoice: Invoice, today: date) -> Html:
+    """One line of a list: number, client, balance, due date and how late it is."""
+    return tr._(
+        "<b>{number}</b> · {client} · {amount} · {due_date} ({phrase})",
+        number=invoice.number,
+        client=invoice.client_name,
+        amount=tr.money(invoice.balance_minor, invoice.currency),
+        due_date=tr.date(invoice.due_date),
+        phrase=due_phrase(tr, invoice, today),
+    )
+
+
+def status_phrase(tr: Translator, invoice: Invoice) -> Html:
+    if invoice.status == "paid":
+        return tr._("✅ Paid")
+    if invoice.status == "cancelled":
+        return tr._("Cancelled")
+    if invoice.paid_minor:
+        return tr._("Partly paid")
+    return tr._("Open")
+
+
+def reminders_phrase(tr: Translator, invoice: Invoice) -> Html:
+    if not invoice.reminders_enabled:
+        return tr._("off")
+    if invoice.reminders_paused:
+        return tr._("paused")
+    return tr._("on ({plan})", plan=invoice.plan or "standard")
+
+
+def invoice_card(tr: Translator, invoice: Invoice, payments: list[Payment], today: date) -> Html:
+    lines: list[str] = [
+        tr._("<b>Invoice {number}</b> — {client}", number=invoice.number, client=invoice.client_name),
+        tr._("Amount: {amount}", amount=tr.money(invoice.amount_minor, invoice.currency)),
+    ]
+    if invoice.paid_minor:
+        lines.append(tr._("Still due: {amount}", amount=tr.money(invoice.balance_minor, invoice.currency)))
+    lines += [
+        tr._("Issued: {date}", date=tr.date(invoice.issue_date)),
+        tr._("Due: {date}", date=tr.date(invoice.due_date))
+        + (Html(f" ({due_phrase(tr, invoice, today)})") if invoice.is_open else Html("")),
+        tr._("Status: {status}", status=status_phrase(tr, invoice)),
+        tr._("Reminders: {state}", state=reminders_phrase(tr, invoice)),
+    ]
+    if invoice.description:
+        lines.append(tr._("Description: {text}", text=invoice.description))
+    if invoice.file_name:
+        lines.append(tr._("File: {name}", name=invoice.file_name))
+    for payment in payments:
+        lines.append(
+            tr._(
+                "💶 {amount} received on {date}",
+                amount=tr.money(payment.amount_minor, invoice.currency),
+                date=tr.date(payment.paid_on),
+            )
+        )
+    return Html("\n".join(lines))
+
+
+def invoice_buttons(tr: Translator, invoice: Invoice) -> InlineKeyboardMarkup:
+    rows: list[list[tuple[str, str]]] = []
+    if invoice.is_open:
+        rows.append([(tr.plain("✅ Mark paid"), cb("inv", "paid", invoice.id)),
+                     (tr.plain("Partial payment"), cb("inv", "part", invoice.id))])  # fmt: skip
+        if invoice.reminders_enabled and not invoice.reminders_paused:
+            toggle = (tr.plain("⏸ Pause reminders"), cb("inv", "pause", invoice.id))
+        else:
+            toggle = (tr.plain("▶️ Resume reminders"), cb("inv", "resume", invoice.id))
+        rows.append([toggle, (tr.plain("✏️ Edit"), cb("inv", "edit", invoice.id))])
+        rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
+    return keyboard(rows)
+
+
+def amount_problem(tr: Translator, error: AmountError) -> Html:
+    """Why an amount was refused, with an example of what works."""
+    reason = error.reason
+    if reason == AmountErrorReason.NOT_POSITIVE:
+        return tr._("The amount must be more than zero, for example 1 200,50 €.")
+    if reason == AmountErrorReason.TOO_LARGE:
+        return tr._("That amount looks far too large for an invoice. Please check it, for example 1 200,50 €.")
+    if reason == AmountErrorReason.TOO_MANY_DECIMALS:
+        return tr._("Too many decimals for {currency}. For example: 1 200,50 €.", currency=error.currency or "")
+    if reason == AmountErrorReason.UNKNOWN_CURRENCY:
+        return tr._("I do not know that currency. Use an ISO code or a symbol, for example 1 200 EUR or 99 £.")
+    return tr._("I could not read that amount. Type it as on the invoice, for example 1 234,56 € or 1200.")
+
+
+def date_problem(tr: Translator, error: DateError) -> Html:
+    if error.reason == DateErrorReason.IMPOSSIBLE:
+        return tr._("That date does not exist in the calendar. Please check it, for example 28/02/2027.")
+    if error.reason == DateErrorReason.OUT_OF_RANGE:
+        return tr._("That year looks wrong. Please type a date such as 15/12/2026.")
+    return tr._("I could not read that date. For example: 15/12/2026, 15 Dec or today.")

@@ -1,0 +1,101 @@
+"""The real `relance` process against the fake Telegram over HTTP: start, answer, stop cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_telegram import FakeTelegram, FakeTelegramServer
+from tests.harness import TOKEN
+
+
+@pytest.fixture
+def server() -> Iterator[FakeTelegramServer]:
+    with FakeTelegramServer(FakeTelegram(token=TOKEN)) as running:
+        yield running
+
+
+def relance(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_", "RELANCE_"))}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition: object, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the bot")
+
+
+def test_process_answers_start_in_french_and_stops_on_sigterm(tmp_path: Path, server: FakeTelegramServer) -> None:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "RELANCE_DB": str(tmp_path / "data" / "relance.sqlite3"),
+        "LOG_LEVEL": "DEBUG",
+    }
+    proc = relance(tmp_path, env, "run")
+    try:
+        fake = server.fake
+        fake.add_user(42, first_name="Zoé", language_code="fr")
+        fake.message_update(42, "/start")
+        wait_for(lambda: len(fake.bot_messages(42)) >= 2)
+        assert "Bonjour" in fake.bot_messages(42)[0].text
+        assert [c["command"] for c in fake.commands(language_code="fr")][:2] == ["new", "invoices"]
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _out, logs = proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert time.monotonic() - started < 10
+    assert "Relance is running" in logs
+    assert TOKEN not in logs, "the bot token leaked into the logs"
+    assert (tmp_path / "data" / "relance.sqlite3").exists()
+
+
+def test_missing_token_gives_one_clear_line_and_exit_code_2(tmp_path: Path) -> None:
+    proc = relance(tmp_path, {}, "run")
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert err.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in err and "@BotFather" in err
+    assert "Traceback" not in err + out
+
+
+def test_refused_token_is_reported_without_traceback(tmp_path: Path, server: FakeTelegramServer) -> None:
+    other = "999999:WRONG-TOKEN-abcdefghijklmnopqrstuv"
+    proc = relance(tmp_path, {"TELEGRAM_BOT_TOKEN": other, "TELEGRAM_API_BASE_URL": server.base_url}, "run")
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "refused by Telegram" in err
+    assert "Traceback" not in err
+    assert other not in err
+
+
+def test_backup_makes_a_consistent_copy(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "RELANCE_DB": str(tmp_path / "relance.sqlite3")}
+    assert relance(tmp_path, env, "migrate").wait(timeout=30) == 0
+    proc = relance(tmp_path, env, "backup", str(tmp_path / "copy.sqlite3"))
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 1
