@@ -17,7 +17,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
 
-from bot.app import build_application, default_rate_limiter
+from bot.app import after_start, build_application, default_rate_limiter
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.context import Services
@@ -58,6 +58,7 @@ async def run_bot(config: Config) -> None:
     try:
         await _initialize(app)
         await app.start()
+        await after_start(app)
         assert app.updater is not None
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
         log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)

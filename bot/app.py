@@ -69,8 +69,8 @@ def _profile_conversation() -> ConversationHandler[Any]:
     )
 
 
-async def _post_init(app: RelanceApp) -> None:
-    """Register the command menu in every language the bot speaks."""
+async def after_start(app: RelanceApp) -> None:
+    """Once Telegram is reachable: register the command menu in every language the bot speaks."""
     services: Services = app.bot_data[SERVICES_KEY]
     for locale in SUPPORTED:
         commands = [BotCommand(c, d) for c, d in general.command_menu(translator(locale))]
@@ -102,7 +102,6 @@ def build_application(
         )
         .persistence(services.store.persistence)
         .concurrent_updates(PerUserUpdateProcessor())
-        .post_init(_post_init)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)

@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import after_start, build_application
 from bot.clock import FrozenClock
 from bot.config import Config
 from bot.context import RelanceApp, Services
@@ -134,6 +134,7 @@ async def start_harness(db_path: Path, *, fake: FakeTelegram | None = None, **co
     app = build_application(services, request=FakeRequest(fake))
     await app.initialize()
     await app.start()
+    await after_start(app)
     return Harness(fake=fake, app=app, services=services, clock=clock, store=store)
 
 

@@ -62,7 +62,7 @@ def validate_email_address(text: str, tr: Translator) -> str:
         return validate_email(address, check_deliverability=False).normalized
     except EmailNotValidError:
         raise Invalid(
-            tr._("That is not a valid e-mail address. Please type one like claire@example.com.")
+            tr._("That is not a valid e-mail address. Please type one, for example claire@example.com.")
         ) from None
 
 
@@ -78,7 +78,7 @@ def _currency(text: str, tr: Translator) -> str:
                     codes=", ".join(exc.candidates[:5]),
                 )
             ) from None
-        raise Invalid(tr._("Unknown currency. Please type an ISO code such as EUR, USD or CHF.")) from None
+        raise Invalid(tr._("Unknown currency. Please type an ISO code, for example EUR, USD or CHF.")) from None
 
 
 def _timezone(text: str, tr: Translator) -> str:
@@ -86,7 +86,7 @@ def _timezone(text: str, tr: Translator) -> str:
     if zone is None:
         raise Invalid(
             tr._(
-                "Unknown time zone. Please type a big city near you (Paris, Montréal) or a zone like Europe/Paris."
+                "Unknown time zone. Please type a big city near you or a zone name, for example Montréal or Europe/Paris."
             )
         )
     return zone
@@ -107,7 +107,7 @@ def _country(text: str, tr: Translator) -> str:
 def _language(text: str, tr: Translator) -> str:
     code = clean_text(text).lower()[:2]
     if code not in SUPPORTED:
-        raise Invalid(tr._("Please choose a language with the buttons."))
+        raise Invalid(tr._("Please choose a language with the buttons, for example Français."))
     return code
 
 

@@ -5,6 +5,7 @@ Applied versions are recorded inside the database; pending = declared − applie
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import time
@@ -72,8 +73,8 @@ async def migrate(db: Database, folder: Path = MIGRATIONS_DIR) -> list[int]:
         try:
             await db.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;{record}\nCOMMIT;")
         except sqlite3.Error as exc:
-            if db.in_transaction:
-                await db.executescript("ROLLBACK;")
+            with contextlib.suppress(sqlite3.OperationalError):  # (executescript would COMMIT first)
+                await db.execute("ROLLBACK")
             raise StorageError(f"migration {migration.version:04d}_{migration.name} failed: {exc}") from None
         done.append(migration.version)
     return done
