@@ -25,7 +25,7 @@ async def onboard(h: Harness, user_id: int = 1001, language_code: str = "en", na
     user = h.user(user_id, first_name=name.split()[0], language_code=language_code)
     await user.send("/start")
     await user.send(name)
-    await user.press("Skip")
+    await user.press("Passer" if language_code.startswith("fr") else "Skip")
     await user.press("EUR")
     await user.press("Paris")
     await user.press("Français" if language_code.startswith("fr") else "English")
