@@ -318,3 +318,8 @@ def next_business_day(d: date, country: str) -> date:
     while not is_business_day(d, country):
         d += timedelta(days=1)
     return d
+
+
+def business_day_after(d: date, country: str) -> date:
+    """The first business day strictly after `d`."""
+    return next_business_day(d + timedelta(days=1), country)

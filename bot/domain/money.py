@@ -189,7 +189,7 @@ Ambiguous entries are ordered by how likely they are for a European freelancer."
 
 
 def _fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a typed word: "Dollars  Canadiens" -> "dollars canadiens"."""
+    """Case-, accent- and spacing-insensitive form of a word: "Dollars  Américains" -> "dollars americains"."""
     decomposed = unicodedata.normalize("NFKD", text)
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(without_accents.casefold().split())
@@ -211,8 +211,8 @@ def _active_currencies() -> frozenset[str]:
 def _currency_words() -> dict[str, tuple[str, ...]]:
     """Every folded word that names a currency -> the ISO codes it may mean.
 
-    Later sources win: Babel's English and French names, then Babel's symbols, then ISO codes,
-    then the hand-written table of what people type.
+    Babel's English and French names and symbols (a word several currencies share is ambiguous),
+    overridden by the ISO codes, then by the hand-written table of what people type.
     """
     words: dict[str, set[str]] = {}
     for code in sorted(_active_currencies()):
@@ -259,7 +259,8 @@ def is_known_currency(code: str) -> bool:
 def parse_currency(text: str) -> str:
     """The ISO code for a typed currency: "eur", "€", "Euro", "euros", "CHF", "livre sterling".
 
-    Raises AmountError: EMPTY, UNKNOWN_CURRENCY, or AMBIGUOUS_CURRENCY ("$", "dollars", "kr").
+    Raises AmountError: EMPTY, UNKNOWN_CURRENCY, AMBIGUOUS_CURRENCY ("$", "dollars", "kr"), or
+    UNPARSEABLE for control characters and answers over MAX_INPUT_LENGTH characters.
     """
     return _resolve_currency(_clean_input(text), default=None)
 

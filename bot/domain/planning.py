@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.calendar import business_day_after, business_day_on_or_after
+from bot.domain.dates import business_day_after, next_business_day
 from bot.domain.plans import Plan, Step
 
 EARLIEST_SEND_TIME = time(8, 0)
@@ -116,7 +116,7 @@ def plan_schedule(
     wall_time = clamp_send_time(send_time)
     planned: list[PlannedStep] = []
     for step in plan.steps():
-        day = business_day_on_or_after(due_date + timedelta(days=step.offset_days), country)
+        day = next_business_day(due_date + timedelta(days=step.offset_days), country)
         if planned and day <= planned[-1].local_date:
             day = business_day_after(planned[-1].local_date, country)
         scheduled_at = localize(day, wall_time, tz).astimezone(UTC)

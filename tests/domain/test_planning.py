@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.calendar import business_day_after, business_day_on_or_after, is_business_day
+from bot.domain.dates import business_day_after, is_business_day, next_business_day
 from bot.domain.planning import (
     CatchUp,
     PlannedStep,
@@ -58,7 +58,7 @@ def test_business_days_skip_weekends_and_french_holidays():
     assert not is_business_day(date(2026, 6, 14), "FR")  # Sunday
     assert not is_business_day(date(2026, 7, 14), "FR")  # Bastille Day, a Tuesday
     assert is_business_day(date(2026, 7, 14), "US")
-    assert business_day_on_or_after(date(2026, 4, 4), "FR") == date(2026, 4, 7)  # Sat → Easter Mon → Tue
+    assert next_business_day(date(2026, 4, 4), "FR") == date(2026, 4, 7)  # Sat → Easter Mon → Tue
     assert business_day_after(date(2026, 12, 24), "FR") == date(2026, 12, 28)
 
 
