@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
-from bot.handlers import general, profile
+from bot.handlers import clients, general, new_invoice, profile, summary
 from bot.i18n import SUPPORTED, translator
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -44,6 +44,7 @@ def _conversation(
         fallbacks=[
             CommandHandler("cancel", general.cancel),
             MessageHandler(filters.COMMAND, general.leave_for_command),
+            CallbackQueryHandler(general.leave_for_command),  # another flow's button: one flow at a time
         ],
         name=name,
         persistent=True,
@@ -64,6 +65,41 @@ def _profile_conversation() -> ConversationHandler[Any]:
                 MessageHandler(filters.TEXT & ~filters.COMMAND, profile.on_text),
                 CallbackQueryHandler(profile.on_pick, pattern=r"^pick:"),
                 CallbackQueryHandler(profile.on_skip, pattern=r"^skip$"),
+            ],
+        },
+    )
+
+
+def _clients_conversation() -> ConversationHandler[Any]:
+    return _conversation(
+        "clients",
+        entry_points=[
+            CallbackQueryHandler(clients.start_add, pattern=r"^cl:add$"),
+            CallbackQueryHandler(clients.start_rename, pattern=r"^cl:ren:"),
+            CallbackQueryHandler(clients.start_notes, pattern=r"^cl:notes:"),
+            CallbackQueryHandler(clients.start_add_contact, pattern=r"^cl:addct:"),
+            CallbackQueryHandler(clients.start_edit_contact, pattern=r"^cl:cted:"),
+        ],
+        states={
+            clients.ASKING: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, clients.on_text),
+                CallbackQueryHandler(clients.on_skip, pattern=r"^cl:skip$"),
+                # Any other button (another card, a page of the list…): the question is dropped, the button works.
+                CallbackQueryHandler(general.leave_for_command),
+            ],
+        },
+    )
+
+
+def _new_invoice_conversation() -> ConversationHandler[Any]:
+    return _conversation(
+        "new_invoice",
+        entry_points=[CommandHandler("new", new_invoice.start, filters=filters.ChatType.PRIVATE)],
+        states={
+            new_invoice.ASK: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, new_invoice.on_text),
+                MessageHandler(filters.Document.ALL | filters.PHOTO, new_invoice.on_file),
+                CallbackQueryHandler(new_invoice.on_button, pattern=r"^nw:"),
             ],
         },
     )
@@ -111,9 +147,23 @@ def build_application(
     app.bot_data[SERVICES_KEY] = services
 
     app.add_handler(_profile_conversation())
+    app.add_handler(_clients_conversation())
+    app.add_handler(_new_invoice_conversation())
     app.add_handler(CommandHandler("settings", profile.settings))
+    app.add_handler(CommandHandler("overdue", summary.overdue))
+    app.add_handler(CommandHandler("export", summary.export))
+    app.add_handler(CommandHandler("clients", clients.list_clients))
+    app.add_handler(CallbackQueryHandler(clients.on_page, pattern=r"^cl:page:"))
+    app.add_handler(CallbackQueryHandler(clients.show_card, pattern=r"^cl:card:"))
+    app.add_handler(CallbackQueryHandler(clients.toggle_b2b, pattern=r"^cl:b2b:"))
+    app.add_handler(CallbackQueryHandler(clients.ask_language, pattern=r"^cl:lang:"))
+    app.add_handler(CallbackQueryHandler(clients.set_language, pattern=r"^cl:setlang:"))
+    app.add_handler(CallbackQueryHandler(clients.ask_delete, pattern=r"^cl:del:"))
+    app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
+    app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))
+    app.add_handler(CallbackQueryHandler(general.stale_button))
     app.add_error_handler(general.on_error)
     return app

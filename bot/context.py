@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.storage import Store
+from bot.storage import Invoice, Store
 
 if TYPE_CHECKING:
     from bot.channels.email import SmtpSettings
@@ -26,6 +26,7 @@ class Services:
     clock: Clock
     smtp: SmtpSettings | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    invoice_listeners: list[Callable[[Invoice], Awaitable[None]]] = field(default_factory=list)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run work in the background, keeping a reference so shutdown (and tests) can wait for it."""
@@ -33,6 +34,11 @@ class Services:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return task
+
+    async def invoice_changed(self, invoice: Invoice) -> None:
+        """An invoice was created or changed: let the interested parts (the reminder planner) react."""
+        for listener in self.invoice_listeners:
+            await listener(invoice)
 
     async def drain(self) -> None:
         """Wait until background work, including work it spawns, is finished."""

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
-from bot.handlers.common import answer, freelancer_of, tr_for
+from bot.handlers.common import answer, freelancer_of, refuse_callback, tr_for
 from bot.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,7 @@ async def help_command(update: Update, ctx: RelanceContext) -> None:
 
 async def cancel(update: Update, ctx: RelanceContext) -> int:
     """/cancel inside a conversation: stop it; what was already saved stays saved."""
-    for key in ("profile", "draft"):
-        ctx.drafts.pop(key, None)
+    ctx.drafts.clear()
     tr = tr_for(update, ctx, await freelancer_of(update, ctx))
     await answer(update, tr._("Stopped. Send /help to see what I can do."))
     return ConversationHandler.END
@@ -54,7 +53,7 @@ async def nothing_to_cancel(update: Update, ctx: RelanceContext) -> None:
 
 
 async def leave_for_command(update: Update, ctx: RelanceContext) -> int:
-    """Another command in the middle of a conversation: leave it, then run that command."""
+    """Another command (or another flow's button) in a conversation: leave it, then handle that update."""
     ctx.services.spawn(ctx.application.process_update(update))
     return ConversationHandler.END
 
@@ -71,6 +70,11 @@ async def unknown_text(update: Update, ctx: RelanceContext) -> None:
     """Text outside any conversation: say what the bot understands instead of staying silent."""
     tr = tr_for(update, ctx, await freelancer_of(update, ctx))
     await answer(update, tr._("I did not understand that. Send /help to see what I can do."))
+
+
+async def stale_button(update: Update, ctx: RelanceContext) -> None:
+    """A button nothing else claims: from a finished conversation, or forged."""
+    await refuse_callback(update, tr_for(update, ctx, await freelancer_of(update, ctx)), "no handler")
 
 
 async def on_error(update: object, ctx: RelanceContext) -> None:

@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.db import Database
+from bot.storage.db import Database, Tx
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,24 @@ def _contact(row: sqlite3.Row) -> Contact:
     return Contact(**data)
 
 
+async def insert_client(
+    tx: Tx, freelancer_id: int, name: str, *, email: str | None, now: datetime, is_b2b: bool = True
+) -> int:
+    """A client and, when an e-mail is given, its first contact; inside the caller's transaction."""
+    stamp = int(now.timestamp())
+    cursor = await tx.execute(
+        "INSERT INTO clients (freelancer_id, name, is_b2b, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)",
+        (freelancer_id, name, int(is_b2b), stamp, stamp),
+    )
+    client_id = int(cursor.lastrowid or 0)
+    if email:
+        await tx.execute(
+            "INSERT INTO contacts (client_id, name, email, created_at) VALUES (?, '', ?, ?)",
+            (client_id, email, stamp),
+        )
+    return client_id
+
+
 class Clients:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -65,19 +83,9 @@ class Clients:
     async def create(
         self, freelancer_id: int, name: str, *, now: datetime, email: str | None = None, is_b2b: bool = True
     ) -> Client:
-        stamp = int(now.timestamp())
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO clients (freelancer_id, name, is_b2b, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)",
-                (freelancer_id, name, int(is_b2b), stamp, stamp),
-            )
-            client_id = cursor.lastrowid
-            if email:
-                await tx.execute(
-                    "INSERT INTO contacts (client_id, name, email, created_at) VALUES (?, '', ?, ?)",
-                    (client_id, email, stamp),
-                )
-        client = await self.get(freelancer_id, int(client_id or 0))
+            client_id = await insert_client(tx, freelancer_id, name, email=email, now=now, is_b2b=is_b2b)
+        client = await self.get(freelancer_id, client_id)
         assert client is not None
         return client
 
@@ -207,3 +215,24 @@ class Clients:
 
     async def delete_contact(self, contact_id: int) -> None:
         await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+    async def edit_contact(self, freelancer_id: int, contact_id: int, **values: object) -> Contact | None:
+        """Change a contact of one of the freelancer's clients; None when the id is not theirs."""
+        unknown = set(values) - CONTACT_EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in values)  # names from the whitelist
+        await self._db.execute(
+            f"UPDATE contacts SET {assignments} WHERE id = ? "
+            "AND client_id IN (SELECT id FROM clients WHERE freelancer_id = ?)",
+            (*values.values(), contact_id, freelancer_id),
+        )
+        return await self.contact(freelancer_id, contact_id)
+
+    async def remove_contact(self, freelancer_id: int, contact_id: int) -> bool:
+        """Delete a contact of one of the freelancer's clients; False when the id is not theirs."""
+        cursor = await self._db.execute(
+            "DELETE FROM contacts WHERE id = ? AND client_id IN (SELECT id FROM clients WHERE freelancer_id = ?)",
+            (contact_id, freelancer_id),
+        )
+        return cursor.rowcount > 0

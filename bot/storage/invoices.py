@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.storage.clients import insert_client
 from bot.storage.db import Database, Tx
 
 
@@ -84,6 +85,8 @@ class NewInvoice:
     file_name: str | None = None
     reminders_enabled: bool = False
     plan: str | None = None
+    new_client_name: str | None = None  # create this client with the invoice, in one transaction
+    new_client_email: str | None = None
 
 
 _SELECT = (
@@ -126,24 +129,36 @@ class Invoices:
         self._db = db
 
     async def create(self, freelancer_id: int, new: NewInvoice, *, now: datetime) -> Invoice:
+        """Insert the invoice (and its new client, if any) in one transaction: never half-saved."""
         try:
-            cursor = await self._db.execute(
-                "INSERT INTO invoices (freelancer_id, client_id, number, amount_minor, currency, issue_date, "
-                "due_date, description, file_id, file_name, reminders_enabled, plan, created_at) "
-                "SELECT ?, c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM clients c WHERE c.id = ? AND c.freelancer_id = ?",
-                (
-                    freelancer_id, new.number, new.amount_minor, new.currency, new.issue_date.isoformat(),
-                    new.due_date.isoformat(), new.description, new.file_id, new.file_name,
-                    int(new.reminders_enabled), new.plan, int(now.timestamp()), new.client_id, freelancer_id,
-                ),
-            )  # fmt: skip
+            async with self._db.transaction() as tx:
+                client_id = new.client_id
+                if new.new_client_name:
+                    client_id = await insert_client(
+                        tx, freelancer_id, new.new_client_name, email=new.new_client_email, now=now
+                    )
+                cursor = await tx.execute(
+                    "INSERT INTO invoices (freelancer_id, client_id, number, amount_minor, currency, issue_date, "
+                    "due_date, description, file_id, file_name, reminders_enabled, plan, created_at) "
+                    "SELECT ?, c.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM clients c "
+                    "WHERE c.id = ? AND c.freelancer_id = ?",
+                    (
+                        freelancer_id, new.number, new.amount_minor, new.currency, new.issue_date.isoformat(),
+                        new.due_date.isoformat(), new.description, new.file_id, new.file_name,
+                        int(new.reminders_enabled), new.plan, int(now.timestamp()), client_id, freelancer_id,
+                    ),
+                )  # fmt: skip
+                if cursor.rowcount != 1:
+                    raise LookupError("the client does not belong to this freelancer")
+                await tx.execute(
+                    "UPDATE clients SET last_used_at = ? WHERE id = ?", (int(now.timestamp()), client_id)
+                )
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" in str(exc):
                 raise DuplicateNumberError(new.number) from None
             raise
         invoice = await self.get(freelancer_id, int(cursor.lastrowid or 0))
-        if invoice is None:
-            raise LookupError("the client does not belong to this freelancer")
+        assert invoice is not None
         return invoice
 
     async def get(self, freelancer_id: int, invoice_id: int) -> Invoice | None:

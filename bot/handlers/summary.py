@@ -1,0 +1,261 @@
+"""/overdue: who owes what and since when; /export: the freelancer's books as CSV files.
+
+The handlers are thin; `summarise_overdue`, `render_overdue_summary`, `invoices_csv` and
+`payments_csv` are pure functions of their arguments, tested on their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from telegram import InputFile, Update
+
+from bot.context import RelanceContext
+from bot.domain.money import Money, format_major
+from bot.handlers.common import answer, cb, chunk, freelancer_of, keyboard, tr_for
+from bot.handlers.long_messages import Heading, Line, split_message
+from bot.handlers.views import due_phrase, invoice_line, local_today
+from bot.i18n import Html, Translator
+from bot.storage import Freelancer, Invoice, Payment
+
+UPCOMING_DAYS = 7
+"""The summary also lists open invoices due from today to this many days ahead."""
+AGEING_LIMITS = (30, 60, 90)
+"""Days overdue closing each ageing bucket but the last: 1–30, 31–60, 61–90, over 90."""
+
+
+# --- Handlers -------------------------------------------------------------------------------------
+
+
+async def overdue(update: Update, ctx: RelanceContext) -> None:
+    """/overdue: overdue invoices by client with totals and ageing, then what falls due this week."""
+    freelancer = await _onboarded(update, ctx)
+    if freelancer is None:
+        return
+    tr = tr_for(update, ctx, freelancer)
+    today = local_today(freelancer, ctx.clock.now())
+    invoices = await ctx.store.invoices.open_due_before(freelancer.id, today + timedelta(days=UPCOMING_DAYS))
+    for page in split_message(render_overdue_summary(tr, summarise_overdue(invoices, today), today)):
+        await answer(update, page.html, keyboard(chunk(page.buttons, 2)) if page.buttons else None)
+
+
+async def export(update: Update, ctx: RelanceContext) -> None:
+    """/export: every invoice and every payment, as two CSV documents."""
+    freelancer = await _onboarded(update, ctx)
+    if freelancer is None or update.effective_chat is None:
+        return
+    tr = tr_for(update, ctx, freelancer)
+    invoices = await ctx.store.invoices.all_for_export(freelancer.id)
+    if not invoices:
+        await answer(
+            update, tr._("You have no invoices yet, so there is nothing to export. Register one with /new.")
+        )
+        return
+    payments = await ctx.store.invoices.payments_for_export(freelancer.id)
+    stamp = local_today(freelancer, ctx.clock.now()).isoformat()
+    await update.effective_chat.send_document(
+        InputFile(invoices_csv(invoices), filename=f"relance-invoices-{stamp}.csv"),
+        caption=tr.n_("{n} invoice, one per line.", "{n} invoices, one per line.", len(invoices)),
+    )
+    await update.effective_chat.send_document(
+        InputFile(payments_csv(payments), filename=f"relance-payments-{stamp}.csv"),
+        caption=tr.n_("{n} payment received.", "{n} payments received.", len(payments)),
+    )
+
+
+async def _onboarded(update: Update, ctx: RelanceContext) -> Freelancer | None:
+    """The freelancer once set up; otherwise they are told to send /start first."""
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer is None or not freelancer.onboarded:
+        await answer(
+            update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
+        )
+        return None
+    return freelancer
+
+
+# --- The overdue summary --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    by_client: list[list[Invoice]]
+    """Clients ordered by their oldest overdue invoice; each client's invoices oldest first."""
+    totals: dict[str, tuple[int, int]]
+    """Currency → (overdue balance in minor units, number of invoices); currencies never mixed."""
+    ageing: dict[str, list[int]]
+    """Currency → overdue balances 1–30, 31–60, 61–90 and over 90 days late."""
+    upcoming: list[Invoice]
+    """Open invoices due from today to UPCOMING_DAYS ahead, soonest first."""
+
+
+def ageing_bucket(days_overdue: int) -> int:
+    """0 for 1–30 days overdue, 1 for 31–60, 2 for 61–90, 3 beyond."""
+    return sum(days_overdue > limit for limit in AGEING_LIMITS)
+
+
+def summarise_overdue(invoices: Iterable[Invoice], today: date) -> OverdueSummary:
+    """Sort open invoices with a balance into overdue (by client) and due soon, with the sums."""
+    by_client: dict[int, list[Invoice]] = {}
+    totals: dict[str, tuple[int, int]] = {}
+    ageing: dict[str, list[int]] = {}
+    upcoming: list[Invoice] = []
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.id)):
+        days = invoice.days_overdue(today)
+        if not invoice.is_open or invoice.balance_minor <= 0 or days < -UPCOMING_DAYS:
+            continue
+        if days <= 0:
+            upcoming.append(invoice)
+            continue
+        by_client.setdefault(invoice.client_id, []).append(invoice)
+        amount, count = totals.get(invoice.currency, (0, 0))
+        totals[invoice.currency] = (amount + invoice.balance_minor, count + 1)
+        ageing.setdefault(invoice.currency, [0] * (len(AGEING_LIMITS) + 1))[ageing_bucket(days)] += (
+            invoice.balance_minor
+        )
+    return OverdueSummary(list(by_client.values()), dict(sorted(totals.items())), ageing, upcoming)
+
+
+def render_overdue_summary(tr: Translator, summary: OverdueSummary, today: date) -> list[Line]:
+    """The summary as lines of HTML, each overdue invoice with its ✅ button (see split_message)."""
+    lines = _overview(tr, summary) if summary.by_client else [Line(_nothing_overdue(tr))]
+    for invoices in summary.by_client:
+        client = invoices[0].client_name
+        heading = Heading(
+            ("client", invoices[0].client_id),
+            tr._("👤 <b>{client}</b>", client=client),
+            tr._("👤 <b>{client}</b> (continued)", client=client),
+        )
+        lines.append(Line(""))
+        lines += [Line(overdue_line(tr, i, today), _paid_button(tr, i), heading) for i in invoices]
+    if summary.upcoming:
+        heading = Heading(
+            "upcoming",
+            tr.n_("📅 <b>Due in the next {n} day</b>", "📅 <b>Due in the next {n} days</b>", UPCOMING_DAYS),
+            tr.n_(
+                "📅 <b>Due in the next {n} day</b> (continued)",
+                "📅 <b>Due in the next {n} days</b> (continued)",
+                UPCOMING_DAYS,
+            ),
+        )
+        lines.append(Line(""))
+        lines += [Line(invoice_line(tr, i, today), heading=heading) for i in summary.upcoming]
+    return lines
+
+
+def _overview(tr: Translator, summary: OverdueSummary) -> list[Line]:
+    count = sum(n for _, n in summary.totals.values())
+    lines = [tr.n_("⏰ <b>{n} overdue invoice</b>", "⏰ <b>{n} overdue invoices</b>", count)]
+    for currency, (amount, n) in summary.totals.items():
+        lines.append(
+            tr.n_(
+                "Overdue in {currency}: <b>{amount}</b> ({n} invoice)",
+                "Overdue in {currency}: <b>{amount}</b> ({n} invoices)",
+                n,
+                currency=currency,
+                amount=tr.money(amount, currency),
+            )
+        )
+        buckets = [tr.money(minor, currency) for minor in summary.ageing[currency]]
+        lines.append(
+            tr._(
+                "By lateness: 1–30 days {days_1_30} · 31–60 days {days_31_60} · "
+                "61–90 days {days_61_90} · over 90 days {days_over_90}",
+                days_1_30=buckets[0],
+                days_31_60=buckets[1],
+                days_61_90=buckets[2],
+                days_over_90=buckets[3],
+            )
+        )
+    lines.append(tr._("Once an invoice is paid in full, tap its ✅ button."))
+    return [Line(html) for html in lines]
+
+
+def _nothing_overdue(tr: Translator) -> Html:
+    return tr._("🎉 Nothing is overdue: every client is up to date.")
+
+
+def overdue_line(tr: Translator, invoice: Invoice, today: date) -> Html:
+    """Number, what is still owed (after partial payments) and how late."""
+    balance = tr.money(invoice.balance_minor, invoice.currency)
+    phrase = due_phrase(tr, invoice, today)
+    if invoice.paid_minor:
+        amount = tr.money(invoice.amount_minor, invoice.currency)
+        return tr._(
+            "<b>{number}</b> · {balance} left of {amount} · {phrase}",
+            number=invoice.number,
+            balance=balance,
+            amount=amount,
+            phrase=phrase,
+        )
+    return tr._(
+        "<b>{number}</b> · {balance} · {phrase}", number=invoice.number, balance=balance, phrase=phrase
+    )
+
+
+def _paid_button(tr: Translator, invoice: Invoice) -> tuple[str, str]:
+    return tr.plain("✅ {number}", number=invoice.number), cb("inv", "paid", invoice.id)
+
+
+# --- CSV export -----------------------------------------------------------------------------------
+
+INVOICE_COLUMNS = (
+    "number", "client", "issue_date", "due_date", "amount", "currency", "paid", "balance", "status", "description",
+)  # fmt: skip
+PAYMENT_COLUMNS = ("invoice_number", "date", "amount", "currency")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _major(minor: int, currency: str) -> str:
+    return format_major(Money(minor, currency))
+
+
+def invoices_csv(invoices: Iterable[Invoice]) -> bytes:
+    """One line per invoice: ISO dates, amounts in major units, the currency in its own column."""
+    return _csv(
+        INVOICE_COLUMNS,
+        (
+            (
+                i.number,
+                i.client_name,
+                i.issue_date.isoformat(),
+                i.due_date.isoformat(),
+                _major(i.amount_minor, i.currency),
+                i.currency,
+                _major(i.paid_minor, i.currency),
+                _major(i.balance_minor, i.currency),
+                i.status,
+                i.description,
+            )  # fmt: skip
+            for i in invoices
+        ),
+    )
+
+
+def payments_csv(payments: Iterable[tuple[str, Payment, str]]) -> bytes:
+    """One line per payment: (invoice number, payment, currency) as `payments_for_export` gives them."""
+    return _csv(
+        PAYMENT_COLUMNS,
+        (
+            (number, p.paid_on.isoformat(), _major(p.amount_minor, currency), currency)
+            for number, p, currency in payments
+        ),
+    )
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
