@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
-from bot.handlers import clients, general, new_invoice, profile, summary
+from bot.handlers import clients, general, invoices, new_invoice, profile, summary
 from bot.i18n import SUPPORTED, translator
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -105,6 +105,51 @@ def _new_invoice_conversation() -> ConversationHandler[Any]:
     )
 
 
+def _invoice_conversations() -> list[ConversationHandler[Any]]:
+    payment = _conversation(
+        "payment",
+        entry_points=[CallbackQueryHandler(invoices.start_partial, pattern=r"^inv:part:")],
+        states={
+            invoices.ASK_AMOUNT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_amount),
+                CallbackQueryHandler(invoices.on_amount, pattern=r"^pay:all$"),
+            ],
+            invoices.ASK_DATE: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_date),
+                CallbackQueryHandler(invoices.on_date, pattern=r"^pay:date:"),
+            ],
+        },
+    )
+    edit = _conversation(
+        "invoice_edit",
+        entry_points=[CallbackQueryHandler(invoices.start_edit, pattern=r"^inv:edit:")],
+        states={
+            invoices.ASK_FIELD: [
+                CallbackQueryHandler(invoices.pick_edit_field, pattern=r"^ied:"),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_edit_value),
+            ],
+        },
+    )
+    return [payment, edit]
+
+
+def _invoice_buttons() -> list[CallbackQueryHandler[Any, Any]]:
+    routes = {
+        "list": invoices.list_invoices,
+        "filter": invoices.choose_client_filter,
+        "card": invoices.card,
+        "paid": invoices.mark_paid,
+        "undo": invoices.undo,
+        "pause": invoices.set_paused,
+        "resume": invoices.set_paused,
+        "cancel": invoices.ask_cancel,
+        "cancelok": invoices.confirm_cancel,
+    }
+    return [
+        CallbackQueryHandler(callback, pattern=rf"^inv:{action}(:|$)") for action, callback in routes.items()
+    ]
+
+
 async def after_start(app: RelanceApp) -> None:
     """Once Telegram is reachable: register the command menu in every language the bot speaks."""
     services: Services = app.bot_data[SERVICES_KEY]
@@ -149,6 +194,12 @@ def build_application(
     app.add_handler(_profile_conversation())
     app.add_handler(_clients_conversation())
     app.add_handler(_new_invoice_conversation())
+    for conversation in _invoice_conversations():
+        app.add_handler(conversation)
+    app.add_handler(CommandHandler("invoices", invoices.list_invoices))
+    app.add_handler(CommandHandler("paid", invoices.paid_command))
+    for button in _invoice_buttons():
+        app.add_handler(button)
     app.add_handler(CommandHandler("settings", profile.settings))
     app.add_handler(CommandHandler("overdue", summary.overdue))
     app.add_handler(CommandHandler("export", summary.export))

@@ -20,7 +20,9 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     assert harness.fake.unanswered_callback_queries() == [], "a button press was never answered"
 
 
-async def onboard(h: Harness, user_id: int = 1001, language_code: str = "en", name: str = "Claire Martin") -> TelegramUser:
+async def onboard(
+    h: Harness, user_id: int = 1001, language_code: str = "en", name: str = "Claire Martin"
+) -> TelegramUser:
     """A freelancer who went through /start with typical answers."""
     user = h.user(user_id, first_name=name.split()[0], language_code=language_code)
     await user.send("/start")

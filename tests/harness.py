@@ -71,7 +71,9 @@ class Harness:
         await self.app.process_update(Update.de_json(update_json, self.app.bot))
         await self.services.drain()
 
-    def user(self, user_id: int = 1001, *, first_name: str = "Claire", language_code: str = "en") -> TelegramUser:
+    def user(
+        self, user_id: int = 1001, *, first_name: str = "Claire", language_code: str = "en"
+    ) -> TelegramUser:
         self.fake.add_user(user_id, first_name=first_name, language_code=language_code)
         return TelegramUser(self, user_id)
 
@@ -80,7 +82,9 @@ class Harness:
         self.allowed_errors.append(fragment)
 
     def unexpected_errors(self) -> list[str]:
-        errors = [f"{method}: {response.get('description')}" for method, _p, _s, response in self.fake.errors()]
+        errors = [
+            f"{method}: {response.get('description')}" for method, _p, _s, response in self.fake.errors()
+        ]
         return [e for e in errors if not any(fragment in e for fragment in self.allowed_errors)]
 
 
@@ -102,7 +106,9 @@ class TelegramUser:
         await self.h.process(self.h.fake.message_update(self.id, text))
         return self._changes(before)
 
-    async def send_document(self, file_name: str, content: bytes, mime_type: str, caption: str | None = None) -> Reply:
+    async def send_document(
+        self, file_name: str, content: bytes, mime_type: str, caption: str | None = None
+    ) -> Reply:
         before = self._snapshot()
         document = {"file_name": file_name, "mime_type": mime_type, "content": content}
         await self.h.process(self.h.fake.message_update(self.id, None, document=document, caption=caption))

@@ -42,7 +42,9 @@ def test_file_url_is_derived_from_a_self_hosted_api() -> None:
         ({"RELANCE_DEFAULT_TIMEZONE": "Mars/Olympus"}, "RELANCE_DEFAULT_TIMEZONE", "Europe/Paris"),
     ],
 )
-def test_bad_values_name_the_variable_and_the_expected_form(env: dict[str, str], variable: str, expected: str) -> None:
+def test_bad_values_name_the_variable_and_the_expected_form(
+    env: dict[str, str], variable: str, expected: str
+) -> None:
     if variable != "TELEGRAM_BOT_TOKEN":
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, **env}
     with pytest.raises(ConfigError) as caught:

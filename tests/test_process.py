@@ -43,7 +43,9 @@ def wait_for(condition: object, timeout: float = 20.0) -> None:
     raise AssertionError("timed out waiting for the bot")
 
 
-def test_process_answers_start_in_french_and_stops_on_sigterm(tmp_path: Path, server: FakeTelegramServer) -> None:
+def test_process_answers_start_in_french_and_stops_on_sigterm(
+    tmp_path: Path, server: FakeTelegramServer
+) -> None:
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": server.base_url,

@@ -62,13 +62,18 @@ def tr_for(update: Update, ctx: RelanceContext, freelancer: Freelancer | None = 
     return translator(locale_from_telegram(code, ctx.config.default_locale))
 
 
+def nonempty(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Telegram refuses an inline keyboard without buttons: send none instead."""
+    return markup if markup is not None and any(markup.inline_keyboard) else None
+
+
 async def answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
     """Reply in the chat the update came from (a message or a pressed button)."""
     if update.callback_query:
         await update.callback_query.answer()
     if update.effective_chat is None:
         return None
-    return await update.effective_chat.send_message(text, reply_markup=markup)
+    return await update.effective_chat.send_message(text, reply_markup=nonempty(markup))
 
 
 async def refuse_callback(update: Update, tr: Translator, reason: str) -> None:

@@ -233,7 +233,10 @@ async def take_number(step: Step, text: str) -> None:
     existing = await step.ctx.store.invoices.by_number(step.freelancer.id, number)
     if existing:
         card = invoice_card(step.tr, existing, [], step.today)
-        intro, retry = step.tr._("You already have an invoice with this number:"), step.tr._("Please type another number.")
+        intro, retry = (
+            step.tr._("You already have an invoice with this number:"),
+            step.tr._("Please type another number."),
+        )
         raise Invalid(Html(f"{intro}\n\n{card}\n\n{retry}"))
     step.draft["number"] = number
 

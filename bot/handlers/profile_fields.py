@@ -78,7 +78,9 @@ def _currency(text: str, tr: Translator) -> str:
                     codes=", ".join(exc.candidates[:5]),
                 )
             ) from None
-        raise Invalid(tr._("Unknown currency. Please type an ISO code, for example EUR, USD or CHF.")) from None
+        raise Invalid(
+            tr._("Unknown currency. Please type an ISO code, for example EUR, USD or CHF.")
+        ) from None
 
 
 def _timezone(text: str, tr: Translator) -> str:

@@ -110,11 +110,17 @@ def amount_problem(tr: Translator, error: AmountError) -> Html:
     if reason == AmountErrorReason.NOT_POSITIVE:
         return tr._("The amount must be more than zero, for example 1 200,50 €.")
     if reason == AmountErrorReason.TOO_LARGE:
-        return tr._("That amount looks far too large for an invoice. Please check it, for example 1 200,50 €.")
+        return tr._(
+            "That amount looks far too large for an invoice. Please check it, for example 1 200,50 €."
+        )
     if reason == AmountErrorReason.TOO_MANY_DECIMALS:
-        return tr._("Too many decimals for {currency}. For example: 1 200,50 €.", currency=error.currency or "")
+        return tr._(
+            "Too many decimals for {currency}. For example: 1 200,50 €.", currency=error.currency or ""
+        )
     if reason == AmountErrorReason.UNKNOWN_CURRENCY:
-        return tr._("I do not know that currency. Use an ISO code or a symbol, for example 1 200 EUR or 99 £.")
+        return tr._(
+            "I do not know that currency. Use an ISO code or a symbol, for example 1 200 EUR or 99 £."
+        )
     return tr._("I could not read that amount. Type it as on the invoice, for example 1 234,56 € or 1200.")
 
 
