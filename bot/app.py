@@ -8,7 +8,6 @@ from typing import Any
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
@@ -23,9 +22,13 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot import jobs
+from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
-from bot.handlers import clients, general, invoices, new_invoice, profile, summary
+from bot.dispatcher import Dispatcher
+from bot.handlers import clients, general, invoices, new_invoice, profile, reminders, summary
 from bot.i18n import SUPPORTED, translator
+from bot.scheduling import ReminderPlanner
 from bot.update_processor import PerUserUpdateProcessor
 
 CONVERSATION_TIMEOUT_SECONDS = 30 * 60
@@ -151,8 +154,9 @@ def _invoice_buttons() -> list[CallbackQueryHandler[Any, Any]]:
 
 
 async def after_start(app: RelanceApp) -> None:
-    """Once Telegram is reachable: register the command menu in every language the bot speaks."""
+    """Once Telegram is reachable: the command menu in every language, then the reminder jobs."""
     services: Services = app.bot_data[SERVICES_KEY]
+    await jobs.install(app)
     for locale in SUPPORTED:
         commands = [BotCommand(c, d) for c, d in general.command_menu(translator(locale))]
         await app.bot.set_my_commands(commands, language_code=locale)
@@ -161,7 +165,7 @@ async def after_start(app: RelanceApp) -> None:
 
 
 def default_rate_limiter() -> BaseRateLimiter[Any]:
-    return AIORateLimiter(overall_max_rate=30, overall_time_period=1, max_retries=3)
+    return RelanceRateLimiter()
 
 
 def build_application(
@@ -190,6 +194,9 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     app: RelanceApp = builder.build()
     app.bot_data[SERVICES_KEY] = services
+    services.dispatcher = Dispatcher(services.store, services.clock, app.bot)
+    planner = ReminderPlanner(services.store, services.clock, rearm=lambda: jobs.rearm(app))
+    services.invoice_listeners.append(planner.replan)
 
     app.add_handler(_profile_conversation())
     app.add_handler(_clients_conversation())
@@ -212,6 +219,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(clients.ask_delete, pattern=r"^cl:del:"))
     app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
     app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
+    app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))

@@ -15,6 +15,7 @@ from bot.storage import Invoice, Store
 
 if TYPE_CHECKING:
     from bot.channels.email import SmtpSettings
+    from bot.dispatcher import Dispatcher
 
 SERVICES_KEY = "relance.services"
 
@@ -27,6 +28,8 @@ class Services:
     smtp: SmtpSettings | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     invoice_listeners: list[Callable[[Invoice], Awaitable[None]]] = field(default_factory=list)
+    background_jobs: bool = True  # the JobQueue wakes the dispatcher; tests drive it by hand instead
+    dispatcher: Dispatcher | None = None
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run work in the background, keeping a reference so shutdown (and tests) can wait for it."""
@@ -62,6 +65,11 @@ class RelanceContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
     @property
     def store(self) -> Store:
         return self.services.store
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        assert self.services.dispatcher is not None
+        return self.services.dispatcher
 
     @property
     def clock(self) -> Clock:

@@ -67,6 +67,13 @@ class Harness:
     store: Store
     allowed_errors: list[str] = field(default_factory=list)
 
+    async def dispatch(self) -> int:
+        """What the JobQueue would do when reminders are due at the (frozen) current time."""
+        assert self.services.dispatcher is not None
+        handled = await self.services.dispatcher.run_once()
+        await self.services.drain()
+        return handled
+
     async def process(self, update_json: dict[str, Any]) -> None:
         await self.app.process_update(Update.de_json(update_json, self.app.bot))
         await self.services.drain()
@@ -136,7 +143,9 @@ async def start_harness(db_path: Path, *, fake: FakeTelegram | None = None, **co
     fake = fake or FakeTelegram(token=TOKEN)
     store = await open_store(db_path)
     clock = FrozenClock(START)
-    services = Services(config=make_config(db_path, **config), store=store, clock=clock)
+    services = Services(
+        config=make_config(db_path, **config), store=store, clock=clock, background_jobs=False
+    )
     app = build_application(services, request=FakeRequest(fake))
     await app.initialize()
     await app.start()

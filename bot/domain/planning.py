@@ -12,7 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import business_day_after, next_business_day
-from bot.domain.plans import Plan, Step
+from bot.domain.plans import Plan, Step, Tone
 
 EARLIEST_SEND_TIME = time(8, 0)
 LATEST_SEND_TIME = time(20, 0)
@@ -163,3 +163,39 @@ def catch_up(due: list[PlannedStep], now: datetime, stale_after: timedelta) -> C
     latest = overdue[-1]
     skipped = tuple(SkippedStep(planned, SkipReason.SUPERSEDED) for planned in overdue[:-1])
     return CatchUp(send=latest, skip=skipped, stale=now - latest.scheduled_at > stale_after)
+
+
+def pending_schedule(
+    planned: list[PlannedStep],
+    *,
+    now: datetime,
+    last_sent_day: date | None,
+    send_time: time,
+    tz: str,
+    country: str,
+) -> list[PlannedStep]:
+    """The steps still to send when an invoice is (re)planned at `now`.
+
+    Steps on or before the last day a reminder went out are done. A courtesy note whose moment has
+    passed is pointless and dropped. When the next step's moment has already passed (an invoice
+    registered late, a resumed invoice), the remaining sequence is shifted as a whole so that it
+    starts at the next send slot and keeps its spacing: a client's first reminder is never the
+    "final" one just because the invoice was entered late.
+    """
+    pending = [p for p in planned if last_sent_day is None or p.local_date > last_sent_day]
+    pending = [p for p in pending if not (p.step.tone == Tone.COURTESY and p.scheduled_at <= now)]
+    if not pending or pending[0].scheduled_at > now:
+        return pending
+    wall_time = clamp_send_time(send_time)
+    today = now.astimezone(ZoneInfo(tz)).date()
+    first_day = today if localize(today, wall_time, tz) > now else today + timedelta(days=1)
+    shift = timedelta(days=(first_day - pending[0].local_date).days)
+    shifted: list[PlannedStep] = []
+    previous = last_sent_day
+    for planned_step in pending:
+        day = next_business_day(planned_step.local_date + shift, country)
+        if previous is not None and day <= previous:
+            day = business_day_after(previous, country)
+        shifted.append(PlannedStep(planned_step.step, day, localize(day, wall_time, tz).astimezone(UTC)))
+        previous = day
+    return shifted

@@ -10,6 +10,7 @@ from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
 from bot.storage.persistence import SqlitePersistence
+from bot.storage.reminders import Reminder, Reminders, Templates
 
 __all__ = [
     "Client",
@@ -18,6 +19,7 @@ __all__ = [
     "Freelancer",
     "Invoice",
     "Payment",
+    "Reminder",
     "StorageError",
     "Store",
     "open_store",
@@ -32,6 +34,8 @@ class Store:
         self.freelancers = Freelancers(db)
         self.clients = Clients(db)
         self.invoices = Invoices(db)
+        self.reminders = Reminders(db)
+        self.templates = Templates(db)
         self.persistence = SqlitePersistence(db)
 
     async def close(self) -> None:

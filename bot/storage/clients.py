@@ -19,6 +19,7 @@ class Client:
     notes: str | None
     created_at: int
     last_used_at: int
+    plan: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class PaymentHistory:
     average_days_late: float | None
 
 
-_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at"
+_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan"
 _CONTACT = "id, client_id, name, email, telegram_chat_id, remind"
-EDITABLE = frozenset({"name", "language", "is_b2b", "notes"})
+EDITABLE = frozenset({"name", "language", "is_b2b", "notes", "plan"})
 CONTACT_EDITABLE = frozenset({"name", "email", "remind"})
 
 
@@ -212,6 +213,10 @@ class Clients:
             f"UPDATE contacts SET {assignments} WHERE id = ?",
             (*values.values(), contact_id),
         )
+
+    async def link_telegram(self, contact_id: int, chat_id: int | None) -> None:
+        """Bind (or unbind, with None) the Telegram chat where this contact receives reminders."""
+        await self._db.execute("UPDATE contacts SET telegram_chat_id = ? WHERE id = ?", (chat_id, contact_id))
 
     async def delete_contact(self, contact_id: int) -> None:
         await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))

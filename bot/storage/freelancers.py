@@ -27,6 +27,12 @@ class Freelancer:
     send_time: str
     onboarded: bool
     created_at: int
+    default_plan: str = "standard"
+    notify_mode: str = "each"
+    approval_mode: str = "auto"
+    digest_enabled: bool = True
+    last_preview_on: str | None = None
+    last_digest_on: str | None = None
 
     @property
     def name(self) -> str:
@@ -50,6 +56,12 @@ EDITABLE = frozenset(
         "payment_link",
         "send_time",
         "onboarded",
+        "default_plan",
+        "notify_mode",
+        "approval_mode",
+        "digest_enabled",
+        "last_preview_on",
+        "last_digest_on",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
@@ -58,6 +70,7 @@ _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
 def _row(row: sqlite3.Row) -> Freelancer:
     data = dict(row)
     data["onboarded"] = bool(data["onboarded"])
+    data["digest_enabled"] = bool(data["digest_enabled"])
     return Freelancer(**data)
 
 

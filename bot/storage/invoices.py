@@ -167,6 +167,11 @@ class Invoices:
         )
         return _invoice(row) if row else None
 
+    async def get_any(self, invoice_id: int) -> Invoice | None:
+        """By id alone: for the dispatcher, which acts for whoever owns the invoice."""
+        row = await self._db.fetchone(_SELECT + "WHERE i.id = ?", (invoice_id,))
+        return _invoice(row) if row else None
+
     async def by_number(self, freelancer_id: int, number: str) -> Invoice | None:
         row = await self._db.fetchone(
             _SELECT + "WHERE i.freelancer_id = ? AND lower(i.number) = lower(?)",

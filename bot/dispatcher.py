@@ -1,0 +1,299 @@
+"""The reminder loop: due rows → checks → claim → deliver → record → tell the freelancer.
+
+The database decides what is due (an indexed query on planned rows); APScheduler, through PTB's
+JobQueue, only wakes this loop: at the next `scheduled_at` and on a one-minute safety sweep.
+
+Guarantees:
+- at most once: a row is claimed (planned → sending) by a conditional UPDATE before anything is
+  sent; a crash or a timeout after that leaves it `uncertain`, reported, never resent by itself;
+- paid wins: the invoice is read again after the claim, so a payment recorded meanwhile stops it;
+- no burst after downtime: of several due steps of one invoice only the latest goes, and one more
+  than a few days stale waits for the freelancer's decision;
+- courtesy: never outside 08:00–20:00 local time, never on Sunday, at most one per invoice and day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+from telegram.ext import ExtBot
+
+from bot.channels.telegram import Delivery, Outcome, send_telegram
+from bot.clock import Clock
+from bot.domain.planning import localize, quiet_hours_next_allowed
+from bot.handlers.common import cb, keyboard
+from bot.i18n import translator
+from bot.reminder_text import render_notice, render_reminder
+from bot.scheduling import send_time_of
+from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+CONCURRENCY = 32
+MAX_ATTEMPTS = 5
+MAX_LISTED = 30
+STALE_AFTER = timedelta(days=3)
+FIRST_RETRY = timedelta(minutes=1)
+MAX_RETRY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything needed to send one reminder, read fresh after the claim."""
+
+    reminder: Reminder
+    invoice: Invoice
+    freelancer: Freelancer
+    client: Client
+    contacts: list[Contact]
+
+
+class Dispatcher:
+    def __init__(self, store: Store, clock: Clock, bot: ExtBot[Any], concurrency: int = CONCURRENCY) -> None:
+        self.store, self.clock, self.bot = store, clock, bot
+        self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._sent: dict[int, tuple[Freelancer, list[Job]]] = {}
+
+    async def run_once(self) -> int:
+        """Handle every reminder due now; return how many rows were looked at.
+
+        Invoices are handled concurrently (sends overlap their network waits; the rate limiter
+        paces them); the freelancer gets one notice per run listing what went out.
+        """
+        async with self._lock:
+            handled = 0
+            try:
+                while True:
+                    due = await self.store.reminders.due(self.clock.now(), BATCH_SIZE)
+                    by_invoice: dict[int, list[Reminder]] = defaultdict(list)
+                    for reminder in due:
+                        by_invoice[reminder.invoice_id].append(reminder)
+                    await asyncio.gather(*(self._guarded(rows) for rows in by_invoice.values()))
+                    handled += len(due)
+                    if len(due) < BATCH_SIZE:
+                        return handled
+            finally:
+                await self._flush_sent_notices()
+
+    async def _guarded(self, rows: list[Reminder]) -> None:
+        async with self._slots:
+            try:
+                await self._handle_invoice(rows)
+            except Exception:  # one broken invoice must not stop the others
+                log.exception("dispatch of invoice %s failed", rows[0].invoice_id)
+
+    async def recover(self) -> None:
+        """At start-up: rows a crash left in `sending` become `uncertain`, and the freelancer is told."""
+        for reminder in await self.store.reminders.release_interrupted():
+            job = await self._load(reminder)
+            if job is not None:
+                await self._report_uncertain(job)
+
+    # One invoice -------------------------------------------------------------------------------
+    async def _handle_invoice(self, rows: list[Reminder]) -> None:
+        rows.sort(key=lambda r: (r.scheduled_at, r.step))
+        latest = rows[-1]
+        for older in rows[:-1]:
+            await self.store.reminders.finish(
+                older.id, "skipped", "superseded by a later reminder after a delay"
+            )
+        job = await self._load(latest)
+        if job is None:
+            await self.store.reminders.finish(latest.id, "cancelled", "invoice gone")
+            return
+        if not await self._may_send_now(job):
+            return
+        if self.clock.now() - latest.scheduled_at > STALE_AFTER:
+            await self.store.reminders.hold(latest.id, "stale: planned more than 3 days ago")
+            await self._ask_about_stale(job)
+            return
+        if job.freelancer.approval_mode == "manual" and latest.audience == "client" and not latest.approved:
+            await self.store.reminders.finish(latest.id, "skipped", "not approved in the evening preview")
+            return
+        if await self.store.reminders.claim(latest.id, self.clock.now()):
+            await self.send_claimed(latest)
+
+    async def _may_send_now(self, job: Job) -> bool:
+        """Inactive invoices cancel the row; quiet hours and one-a-day move it later."""
+        invoice, reminder, now = job.invoice, job.reminder, self.clock.now()
+        if not invoice.is_open or not invoice.reminders_enabled or invoice.reminders_paused:
+            await self.store.reminders.finish(reminder.id, "cancelled", "invoice paid, cancelled or paused")
+            return False
+        allowed = quiet_hours_next_allowed(now, job.freelancer.timezone)
+        if allowed > now:
+            await self.store.reminders.reschedule(reminder.id, allowed, "quiet hours")
+            return False
+        zone = ZoneInfo(job.freelancer.timezone)
+        last = await self.store.reminders.last_sent_at(invoice.id)
+        if (
+            reminder.audience == "client"
+            and last
+            and last.astimezone(zone).date() == now.astimezone(zone).date()
+        ):
+            tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+            later = quiet_hours_next_allowed(
+                localize(tomorrow, send_time_of(job.freelancer), job.freelancer.timezone),
+                job.freelancer.timezone,
+            )
+            await self.store.reminders.reschedule(reminder.id, later, "one reminder per day")
+            return False
+        return True
+
+    async def _load(self, reminder: Reminder) -> Job | None:
+        invoice = await self.store.invoices.get_any(reminder.invoice_id)
+        if invoice is None:
+            return None
+        freelancer = await self.store.freelancers.get(invoice.freelancer_id)
+        client = await self.store.clients.get(invoice.freelancer_id, invoice.client_id)
+        if freelancer is None or client is None:
+            return None
+        contacts = await self.store.clients.contacts(client.id)
+        return Job(reminder, invoice, freelancer, client, contacts)
+
+    # Sending -----------------------------------------------------------------------------------
+    async def send_claimed(self, reminder: Reminder) -> None:
+        """Deliver a row this process has claimed (status `sending`) and record the outcome."""
+        job = await self._load(reminder)  # read again after the claim: paid wins
+        if (
+            job is None
+            or not job.invoice.is_open
+            or job.invoice.reminders_paused
+            or not job.invoice.reminders_enabled
+        ):
+            await self.store.reminders.finish(reminder.id, "cancelled", "invoice paid, cancelled or paused")
+            return
+        try:
+            deliveries = await self._deliver(job)
+        except Exception:  # a bug must not leave the row `sending` forever, nor resend it
+            log.exception("delivery of reminder %s crashed", reminder.id)
+            await self.store.reminders.finish(reminder.id, "uncertain", "internal error while sending")
+            await self._report_uncertain(job)
+            return
+        await self._record(job, deliveries)
+
+    async def _deliver(self, job: Job) -> list[Delivery]:
+        today = self.clock.now().astimezone(ZoneInfo(job.freelancer.timezone)).date()
+        if job.reminder.audience == "freelancer":
+            text = render_notice(job.freelancer, job.client, job.invoice, today)
+            return [
+                await send_telegram(
+                    self.bot, job.freelancer.telegram_user_id, text, self._invoice_buttons(job)
+                )
+            ]
+        custom = await self.store.templates.get(
+            job.freelancer.id, job.reminder.tone, job.client.language or job.freelancer.language
+        )
+        message = render_reminder(
+            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=job.reminder.tone,
+            today=today, custom=custom,
+        )  # fmt: skip
+        chats = [c.telegram_chat_id for c in job.contacts if c.remind and c.telegram_chat_id]
+        return [await send_telegram(self.bot, chat_id, message.html) for chat_id in chats]
+
+    async def _record(self, job: Job, deliveries: list[Delivery]) -> None:
+        reminder, now = job.reminder, self.clock.now()
+        sent = [d for d in deliveries if d.outcome == Outcome.SENT]
+        if sent:
+            await self.store.reminders.mark_sent(
+                reminder.id, now=now, channel=",".join(sorted({d.channel for d in sent})),
+                recipient=", ".join(d.recipient for d in sent), message_ids=[d.message_id or "" for d in sent],
+            )  # fmt: skip
+            if reminder.audience == "client":
+                await self._notify_sent(job, sent)
+            return
+        if any(d.outcome == Outcome.AMBIGUOUS for d in deliveries):
+            await self.store.reminders.finish(
+                reminder.id, "uncertain", "no answer from Telegram after sending"
+            )
+            await self._report_uncertain(job)
+            return
+        transient = [d for d in deliveries if d.outcome == Outcome.TRANSIENT]
+        if transient and reminder.attempts < MAX_ATTEMPTS:
+            wait = max((d.retry_after or 0 for d in transient), default=0)
+            backoff = min(FIRST_RETRY * 2 ** (reminder.attempts - 1), MAX_RETRY)
+            await self.store.reminders.reschedule(
+                reminder.id, now + max(backoff, timedelta(seconds=wait)), transient[0].reason
+            )
+            return
+        reason = "; ".join(d.reason or "" for d in deliveries) or "no channel: no contact linked in Telegram"
+        await self.store.reminders.finish(reminder.id, "failed", reason)
+        await self._report_failed(job, reason)
+
+    # Telling the freelancer ---------------------------------------------------------------------
+    def _invoice_buttons(self, job: Job) -> InlineKeyboardMarkup:
+        tr = translator(job.freelancer.language)
+        return keyboard([[(tr.plain("✅ Mark paid"), cb("inv", "paid", job.invoice.id)),
+                          (tr.plain("⏸ Pause reminders"), cb("inv", "pause", job.invoice.id))]])  # fmt: skip
+
+    async def _tell(
+        self, freelancer: Freelancer, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        delivery = await send_telegram(self.bot, freelancer.telegram_user_id, text, markup)
+        if delivery.outcome != Outcome.SENT:
+            log.warning("could not tell freelancer %s: %s", freelancer.id, delivery.reason)
+
+    async def _notify_sent(self, job: Job, sent: list[Delivery]) -> None:
+        if job.freelancer.notify_mode == "each":
+            self._sent.setdefault(job.freelancer.id, (job.freelancer, []))[1].append(job)
+
+    async def _flush_sent_notices(self) -> None:
+        """One message per freelancer and run: a single reminder with its buttons, or a short list."""
+        pending, self._sent = self._sent, {}
+        for freelancer, jobs in pending.values():
+            tr = translator(freelancer.language)
+            lines = [
+                tr._("{number} ({client}, {amount})", number=job.invoice.number, client=job.client.name,
+                     amount=tr.money(job.invoice.balance_minor, job.invoice.currency))
+                for job in jobs[:MAX_LISTED]
+            ]  # fmt: skip
+            if len(jobs) > MAX_LISTED:
+                lines.append(tr.n_("…and {n} more.", "…and {n} more.", len(jobs) - MAX_LISTED))
+            title = tr.n_("📨 {n} reminder sent:", "📨 {n} reminders sent:", len(jobs))
+            markup = self._invoice_buttons(jobs[0]) if len(jobs) == 1 else None
+            await self._tell(freelancer, "\n".join([title, *lines]), markup)
+
+    async def _report_uncertain(self, job: Job) -> None:
+        tr = translator(job.freelancer.language)
+        text = tr._(
+            "⚠️ The reminder for {number} ({client}) may not have been delivered: the connection broke while "
+            "sending. I will not send it again by myself.",
+            number=job.invoice.number, client=job.client.name,
+        )  # fmt: skip
+        await self._tell(
+            job.freelancer, text, keyboard([[(tr.plain("Send again"), cb("rem", "again", job.reminder.id))]])
+        )
+
+    async def _report_failed(self, job: Job, reason: str) -> None:
+        tr = translator(job.freelancer.language)
+        text = tr._(
+            "❌ I could not send the reminder for {number} ({client}): {reason}",
+            number=job.invoice.number, client=job.client.name, reason=reason,
+        )  # fmt: skip
+        await self._tell(job.freelancer, text)
+
+    async def _ask_about_stale(self, job: Job) -> None:
+        tr = translator(job.freelancer.language)
+        text = tr._(
+            "While I was offline, the reminder for {number} ({client}) planned on {date} was not sent. Send it now?",
+            number=job.invoice.number, client=job.client.name,
+            date=tr.date(job.reminder.scheduled_at.astimezone(ZoneInfo(job.freelancer.timezone)).date()),
+        )  # fmt: skip
+        rows = [
+            [
+                (tr.plain("Send now"), cb("rem", "go", job.reminder.id)),
+                (tr.plain("Skip"), cb("rem", "skip", job.reminder.id)),
+            ]
+        ]
+        await self._tell(job.freelancer, text, keyboard(rows))
+
+    async def next_wake(self) -> datetime | None:
+        return await self.store.reminders.next_due_at()

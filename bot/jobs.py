@@ -1,0 +1,65 @@
+"""What the JobQueue (APScheduler) runs: it only wakes the dispatcher; the database holds the schedule.
+
+APScheduler's default misfire grace time (1 s) silently drops a run that starts late (a busy loop,
+a suspended laptop); every job here sets it deliberately and coalesces missed runs into one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import ContextTypes
+
+from bot.context import SERVICES_KEY, RelanceApp, Services
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
+WAKE_JOB = "reminders:wake"
+SWEEP_JOB = "reminders:sweep"
+
+
+def _services(app: Any) -> Services:
+    services: Services = app.bot_data[SERVICES_KEY]
+    return services
+
+
+async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
+    dispatcher = _services(context.application).dispatcher
+    if dispatcher is not None:
+        await dispatcher.run_once()
+    await rearm(context.application)  # type: ignore[arg-type]
+
+
+async def rearm(app: RelanceApp) -> None:
+    """One wake-up job at the earliest planned reminder (replacing the previous one)."""
+    services = _services(app)
+    if not services.background_jobs or app.job_queue is None or services.dispatcher is None:
+        return
+    for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
+        job.schedule_removal()
+    when = await services.dispatcher.next_wake()
+    if when is None:
+        return
+    delay = max(timedelta(seconds=1), when - services.clock.now())
+    app.job_queue.run_once(
+        _dispatch, when=delay, name=WAKE_JOB, job_kwargs={"misfire_grace_time": 3600, "coalesce": True}
+    )
+
+
+async def install(app: RelanceApp) -> None:
+    """At start: recover interrupted sends, start the safety sweep, arm the first wake-up."""
+    services = _services(app)
+    if services.dispatcher is not None:
+        await services.dispatcher.recover()
+    if not services.background_jobs or app.job_queue is None:
+        return
+    app.job_queue.run_repeating(
+        _dispatch,
+        interval=SWEEP_SECONDS,
+        first=1,
+        name=SWEEP_JOB,
+        job_kwargs={"misfire_grace_time": SWEEP_SECONDS, "coalesce": True, "max_instances": 1},
+    )
+    await rearm(app)

@@ -1,0 +1,233 @@
+"""The reminder schedule: one row per planned step. The database, not memory, decides what is due."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.storage.db import Database
+
+FINISHED = ("sent", "failed", "skipped", "uncertain")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    invoice_id: int
+    step: int
+    offset_days: int
+    tone: str
+    audience: str
+    scheduled_at: datetime
+    status: str
+    approved: bool
+    attempts: int
+    last_error: str | None
+    channel: str | None
+    recipient: str | None
+    message_ids: list[str]
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    step: int
+    offset_days: int
+    tone: str
+    audience: str
+    scheduled_at: datetime
+
+
+_COLUMNS = (
+    "id, invoice_id, step, offset_days, tone, audience, scheduled_at, status, approved, attempts, last_error, "
+    "channel, recipient, message_ids, sent_at"
+)
+
+
+def _stamp(when: datetime) -> int:
+    return int(when.timestamp())
+
+
+def _instant(stamp: int | None) -> datetime | None:
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
+
+
+def _reminder(row: sqlite3.Row) -> Reminder:
+    data = dict(row)
+    data["scheduled_at"] = _instant(data["scheduled_at"])
+    data["sent_at"] = _instant(data["sent_at"])
+    data["approved"] = bool(data["approved"])
+    data["message_ids"] = json.loads(data["message_ids"]) if data["message_ids"] else []
+    return Reminder(**data)
+
+
+class Reminders:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # Planning ----------------------------------------------------------------------------------
+    async def replace_plan(self, invoice_id: int, rows: Sequence[PlannedRow]) -> None:
+        """Swap the invoice's not-yet-sent rows for `rows`; finished rows (the history) stay."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM reminders WHERE invoice_id = ? AND status IN ('planned', 'held', 'cancelled')",
+                (invoice_id,),
+            )
+            await tx.executemany(
+                "INSERT INTO reminders (invoice_id, step, offset_days, tone, audience, scheduled_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (invoice_id, r.step, r.offset_days, r.tone, r.audience, _stamp(r.scheduled_at))
+                    for r in rows
+                ],
+            )
+
+    async def cancel_pending(self, invoice_id: int, reason: str) -> int:
+        """Paid, cancelled or paused: no planned row may remain."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET status = 'cancelled', last_error = ? "
+            "WHERE invoice_id = ? AND status IN ('planned', 'held')",
+            (reason, invoice_id),
+        )
+        return cursor.rowcount
+
+    async def last_sent_at(self, invoice_id: int) -> datetime | None:
+        row = await self._db.fetchone(
+            "SELECT MAX(COALESCE(sent_at, scheduled_at)) AS last FROM reminders "
+            "WHERE invoice_id = ? AND status IN ('sent', 'uncertain', 'sending')",
+            (invoice_id,),
+        )
+        return _instant(row["last"]) if row and row["last"] is not None else None
+
+    # Dispatch ----------------------------------------------------------------------------------
+    async def due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Planned rows whose time has come, oldest first (served by the partial index)."""
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM reminders WHERE status = 'planned' AND scheduled_at <= ? "
+            "ORDER BY scheduled_at, id LIMIT ?",
+            (_stamp(now), limit),
+        )
+        return [_reminder(r) for r in rows]
+
+    async def next_due_at(self) -> datetime | None:
+        row = await self._db.fetchone(
+            "SELECT MIN(scheduled_at) AS next FROM reminders WHERE status = 'planned'"
+        )
+        return _instant(row["next"]) if row and row["next"] is not None else None
+
+    async def claim(self, reminder_id: int, now: datetime) -> bool:
+        """planned → sending, only if nobody else did it first (checked by rowcount)."""
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
+                "WHERE id = ? AND status = 'planned'",
+                (_stamp(now), reminder_id),
+            )
+            return cursor.rowcount == 1
+
+    async def mark_sent(
+        self, reminder_id: int, *, now: datetime, channel: str, recipient: str, message_ids: Sequence[str]
+    ) -> None:
+        await self._db.execute(
+            "UPDATE reminders SET status = 'sent', sent_at = ?, channel = ?, recipient = ?, message_ids = ?, "
+            "last_error = NULL WHERE id = ?",
+            (_stamp(now), channel, recipient, json.dumps(list(message_ids)), reminder_id),
+        )
+
+    async def finish(
+        self, reminder_id: int, status: str, reason: str | None, channel: str | None = None
+    ) -> None:
+        """End a row as failed, skipped, cancelled or uncertain, with the reason kept for the history."""
+        await self._db.execute(
+            "UPDATE reminders SET status = ?, last_error = ?, channel = COALESCE(?, channel) WHERE id = ?",
+            (status, reason, channel, reminder_id),
+        )
+
+    async def reschedule(self, reminder_id: int, when: datetime, reason: str | None = None) -> None:
+        """Back to planned at a later time (quiet hours, one per day, a transient error)."""
+        await self._db.execute(
+            "UPDATE reminders SET status = 'planned', scheduled_at = ?, last_error = COALESCE(?, last_error) "
+            "WHERE id = ? AND status IN ('planned', 'sending', 'held', 'uncertain')",
+            (_stamp(when), reason, reminder_id),
+        )
+
+    async def hold(self, reminder_id: int, reason: str) -> None:
+        await self._db.execute(
+            "UPDATE reminders SET status = 'held', last_error = ? WHERE id = ? AND status = 'planned'",
+            (reason, reminder_id),
+        )
+
+    async def release_interrupted(self) -> list[Reminder]:
+        """Rows left `sending` by a crash become `uncertain`: maybe delivered, never resent blindly."""
+        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reminders WHERE status = 'sending'")
+        await self._db.execute(
+            "UPDATE reminders SET status = 'uncertain', last_error = 'interrupted while sending' "
+            "WHERE status = 'sending'"
+        )
+        return [_reminder(r) for r in rows]
+
+    async def approve(self, reminder_id: int) -> None:
+        await self._db.execute("UPDATE reminders SET approved = 1 WHERE id = ?", (reminder_id,))
+
+    # Reading -----------------------------------------------------------------------------------
+    async def get(self, freelancer_id: int, reminder_id: int) -> Reminder | None:
+        row = await self._db.fetchone(
+            f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM reminders r "
+            "JOIN invoices i ON i.id = r.invoice_id WHERE r.id = ? AND i.freelancer_id = ?",
+            (reminder_id, freelancer_id),
+        )
+        return _reminder(row) if row else None
+
+    async def for_invoice(self, invoice_id: int) -> list[Reminder]:
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM reminders WHERE invoice_id = ? ORDER BY scheduled_at, id", (invoice_id,)
+        )
+        return [_reminder(r) for r in rows]
+
+    async def planned_between(self, freelancer_id: int, start: datetime, end: datetime) -> list[Reminder]:
+        rows = await self._db.fetchall(
+            f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM reminders r "
+            "JOIN invoices i ON i.id = r.invoice_id WHERE i.freelancer_id = ? AND r.status = 'planned' "
+            "AND r.scheduled_at >= ? AND r.scheduled_at < ? ORDER BY r.scheduled_at",
+            (freelancer_id, _stamp(start), _stamp(end)),
+        )
+        return [_reminder(r) for r in rows]
+
+    async def sent_between(self, freelancer_id: int, start: datetime, end: datetime) -> list[Reminder]:
+        rows = await self._db.fetchall(
+            f"SELECT {', '.join('r.' + c.strip() for c in _COLUMNS.split(','))} FROM reminders r "
+            "JOIN invoices i ON i.id = r.invoice_id WHERE i.freelancer_id = ? AND r.status = 'sent' "
+            "AND r.sent_at >= ? AND r.sent_at < ? ORDER BY r.sent_at",
+            (freelancer_id, _stamp(start), _stamp(end)),
+        )
+        return [_reminder(r) for r in rows]
+
+
+class Templates:
+    """A freelancer's own wording for a tone, per language of the client."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, freelancer_id: int, tone: str, locale: str) -> str | None:
+        row = await self._db.fetchone(
+            "SELECT body FROM templates WHERE freelancer_id = ? AND tone = ? AND locale = ?",
+            (freelancer_id, tone, locale),
+        )
+        return str(row["body"]) if row else None
+
+    async def save(self, freelancer_id: int, tone: str, locale: str, body: str) -> None:
+        await self._db.execute(
+            "INSERT INTO templates (freelancer_id, tone, locale, body) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (freelancer_id, tone, locale) DO UPDATE SET body = excluded.body",
+            (freelancer_id, tone, locale, body),
+        )
+
+    async def reset(self, freelancer_id: int, tone: str, locale: str) -> None:
+        await self._db.execute(
+            "DELETE FROM templates WHERE freelancer_id = ? AND tone = ? AND locale = ?",
+            (freelancer_id, tone, locale),
+        )
