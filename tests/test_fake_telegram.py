@@ -338,7 +338,7 @@ async def test_rate_limits(fake: FakeTelegram) -> None:
     fake.rate_limits = True
     bot = Bot(fake.token, request=FakeRequest(fake))
     await bot.send_message(USER, "one")
-    with pytest.raises(RetryAfter, match="Retry in 1 seconds"):
+    with pytest.raises(RetryAfter, match="Retry in"):
         await bot.send_message(USER, "two")
     assert fake.rate_limited_count == 1
 

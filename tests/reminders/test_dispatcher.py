@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.reminders.helpers import client_texts, invoice_with_reminders, utc
 from tests.harness import Harness
+from tests.reminders.helpers import client_texts, invoice_with_reminders, utc
 
 
 async def statuses(h: Harness, invoice_id: int) -> list[tuple[str, str]]:
