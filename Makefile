@@ -11,7 +11,7 @@ run: setup
 	@$(BIN)/relance run
 
 test: setup
-	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff check bot tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
