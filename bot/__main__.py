@@ -21,6 +21,7 @@ from bot.app import after_start, build_application, default_rate_limiter
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.context import Services
+from bot.export import invoices_csv, payments_csv
 from bot.logging_setup import setup_logging
 from bot.storage import StorageError, open_store
 
@@ -86,6 +87,23 @@ async def _backup(config: Config, target: Path) -> None:
         await store.close()
 
 
+async def _export(config: Config, telegram_user_id: int, folder: Path) -> list[Path]:
+    """Write a freelancer's invoices and payments as CSV files (the same files as /export)."""
+    store = await open_store(config.db_path)
+    try:
+        freelancer = await store.freelancers.by_telegram_id(telegram_user_id)
+        if freelancer is None:
+            raise Stop(f"no freelancer with Telegram user id {telegram_user_id}")
+        folder.mkdir(parents=True, exist_ok=True)
+        invoices = folder / f"relance-invoices-{telegram_user_id}.csv"
+        payments = folder / f"relance-payments-{telegram_user_id}.csv"
+        invoices.write_bytes(invoices_csv(await store.invoices.all_for_export(freelancer.id)))
+        payments.write_bytes(payments_csv(await store.invoices.payments_for_export(freelancer.id)))
+        return [invoices, payments]
+    finally:
+        await store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="relance", description="Relance: polite reminders for unpaid invoices."
@@ -95,12 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="create or upgrade the database, then exit")
     backup = sub.add_parser("backup", help="copy the database consistently, even while the bot runs")
     backup.add_argument("path", type=Path)
+    export = sub.add_parser("export", help="write a freelancer's invoices and payments as CSV files")
+    export.add_argument("telegram_user_id", type=int)
+    export.add_argument("--out", type=Path, default=Path("."), help="folder for the files (default: here)")
     args = parser.parse_args(argv)
     try:
         config = load_config()
         setup_logging(config.log_level, config.secrets)
         if args.command == "migrate":
             asyncio.run(_migrate(config))
+        elif args.command == "export":
+            for path in asyncio.run(_export(config, args.telegram_user_id, args.out)):
+                print(f"written {path}")
         elif args.command == "backup":
             asyncio.run(_backup(config, args.path))
             print(f"backup written to {args.path}")

@@ -26,7 +26,7 @@ from bot import jobs
 from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
 from bot.dispatcher import Dispatcher
-from bot.handlers import clients, general, invoices, new_invoice, profile, reminders, summary
+from bot.handlers import account, clients, general, invoices, new_invoice, profile, reminders, summary
 from bot.i18n import SUPPORTED, translator
 from bot.scheduling import ReminderPlanner
 from bot.update_processor import PerUserUpdateProcessor
@@ -220,6 +220,8 @@ def build_application(
     app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
     app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
     app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
+    app.add_handler(CommandHandler("deletemydata", account.ask_delete))
+    app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))

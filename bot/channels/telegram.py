@@ -29,6 +29,8 @@ class Delivery:
     message_id: str | None = None
     reason: str | None = None
     retry_after: float | None = None
+    blocked: bool = False
+    """Telegram answered 403: the user blocked the bot or never started it."""
 
 
 def _seconds(value: object) -> float:
@@ -49,7 +51,7 @@ async def send_telegram(
     except TimedOut as exc:
         return Delivery(Outcome.AMBIGUOUS, "telegram", recipient, reason=f"timed out: {exc}")
     except Forbidden as exc:
-        return Delivery(Outcome.PERMANENT, "telegram", recipient, reason=str(exc))
+        return Delivery(Outcome.PERMANENT, "telegram", recipient, reason=str(exc), blocked=True)
     except BadRequest as exc:
         return Delivery(Outcome.PERMANENT, "telegram", recipient, reason=str(exc))
     except NetworkError as exc:  # includes 5xx answers and refused connections

@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("paid", N_("Mark an invoice paid: /paid F-2026-014")),
     ("settings", N_("Your settings")),
     ("export", N_("Export invoices and payments (CSV)")),
+    ("deletemydata", N_("Delete all my data")),
     ("help", N_("What I can do")),
     ("cancel", N_("Stop what we are doing")),
 ]

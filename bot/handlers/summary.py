@@ -6,21 +6,19 @@ The handlers are thin; `summarise_overdue`, `render_overdue_summary`, `invoices_
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from telegram import InputFile, Update
 
 from bot.context import RelanceContext
-from bot.domain.money import Money, format_major
+from bot.export import invoices_csv, payments_csv
 from bot.handlers.common import answer, cb, chunk, freelancer_of, keyboard, tr_for
 from bot.handlers.long_messages import Heading, Line, split_message
 from bot.handlers.views import due_phrase, invoice_line, local_today
 from bot.i18n import Html, Translator
-from bot.storage import Freelancer, Invoice, Payment
+from bot.storage import Freelancer, Invoice
 
 UPCOMING_DAYS = 7
 """The summary also lists open invoices due from today to this many days ahead."""
@@ -199,63 +197,3 @@ def overdue_line(tr: Translator, invoice: Invoice, today: date) -> Html:
 
 def _paid_button(tr: Translator, invoice: Invoice) -> tuple[str, str]:
     return tr.plain("✅ {number}", number=invoice.number), cb("inv", "paid", invoice.id)
-
-
-# --- CSV export -----------------------------------------------------------------------------------
-
-INVOICE_COLUMNS = (
-    "number", "client", "issue_date", "due_date", "amount", "currency", "paid", "balance", "status", "description",
-)  # fmt: skip
-PAYMENT_COLUMNS = ("invoice_number", "date", "amount", "currency")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _major(minor: int, currency: str) -> str:
-    return format_major(Money(minor, currency))
-
-
-def invoices_csv(invoices: Iterable[Invoice]) -> bytes:
-    """One line per invoice: ISO dates, amounts in major units, the currency in its own column."""
-    return _csv(
-        INVOICE_COLUMNS,
-        (
-            (
-                i.number,
-                i.client_name,
-                i.issue_date.isoformat(),
-                i.due_date.isoformat(),
-                _major(i.amount_minor, i.currency),
-                i.currency,
-                _major(i.paid_minor, i.currency),
-                _major(i.balance_minor, i.currency),
-                i.status,
-                i.description,
-            )  # fmt: skip
-            for i in invoices
-        ),
-    )
-
-
-def payments_csv(payments: Iterable[tuple[str, Payment, str]]) -> bytes:
-    """One line per payment: (invoice number, payment, currency) as `payments_for_export` gives them."""
-    return _csv(
-        PAYMENT_COLUMNS,
-        (
-            (number, p.paid_on.isoformat(), _major(p.amount_minor, currency), currency)
-            for number, p, currency in payments
-        ),
-    )
-
-
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")

@@ -38,6 +38,12 @@ class Store:
         self.templates = Templates(db)
         self.persistence = SqlitePersistence(db)
 
+    async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:
+        """Delete a freelancer and, by cascade, everything that belongs to them; forget their drafts."""
+        await self.freelancers.delete(freelancer_id)
+        await self.persistence.drop_user_data(telegram_user_id)
+        await self.persistence.drop_user_conversations(telegram_user_id)
+
     async def close(self) -> None:
         await self.db.close()
 

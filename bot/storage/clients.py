@@ -30,6 +30,10 @@ class Contact:
     email: str | None
     telegram_chat_id: int | None
     remind: bool
+    channel: str = "auto"
+    """auto (Telegram when linked and reachable, else e-mail), telegram, email or both."""
+    telegram_status: str | None = None
+    """None when reachable; "blocked" (the bot got a 403) or "off" (the contact turned Telegram off)."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,10 @@ class PaymentHistory:
 
 
 _CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan"
-_CONTACT = "id, client_id, name, email, telegram_chat_id, remind"
+_CONTACT = "id, client_id, name, email, telegram_chat_id, remind, channel, telegram_status"
 EDITABLE = frozenset({"name", "language", "is_b2b", "notes", "plan"})
-CONTACT_EDITABLE = frozenset({"name", "email", "remind"})
+CONTACT_EDITABLE = frozenset({"name", "email", "remind", "channel"})
+CHANNELS = ("auto", "telegram", "email", "both")
 
 
 def _client(row: sqlite3.Row) -> Client:
@@ -216,7 +221,20 @@ class Clients:
 
     async def link_telegram(self, contact_id: int, chat_id: int | None) -> None:
         """Bind (or unbind, with None) the Telegram chat where this contact receives reminders."""
-        await self._db.execute("UPDATE contacts SET telegram_chat_id = ? WHERE id = ?", (chat_id, contact_id))
+        await self._db.execute(
+            "UPDATE contacts SET telegram_chat_id = ?, telegram_status = NULL WHERE id = ?", (chat_id, contact_id)
+        )
+
+    async def set_telegram_status(self, contact_id: int, status: str | None) -> bool:
+        """Mark the contact unreachable in Telegram ("blocked", "off") or reachable again (None).
+
+        Returns whether the status changed, so that the freelancer is told only once.
+        """
+        cursor = await self._db.execute(
+            "UPDATE contacts SET telegram_status = ? WHERE id = ? AND telegram_status IS NOT ?",
+            (status, contact_id, status),
+        )
+        return cursor.rowcount > 0
 
     async def delete_contact(self, contact_id: int) -> None:
         await self._db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))

@@ -33,6 +33,8 @@ class Freelancer:
     digest_enabled: bool = True
     last_preview_on: str | None = None
     last_digest_on: str | None = None
+    copy_me: bool = False
+    """Cc the freelancer (reply_to_email) on reminder e-mails."""
 
     @property
     def name(self) -> str:
@@ -62,6 +64,7 @@ EDITABLE = frozenset(
         "digest_enabled",
         "last_preview_on",
         "last_digest_on",
+        "copy_me",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
@@ -71,6 +74,7 @@ def _row(row: sqlite3.Row) -> Freelancer:
     data = dict(row)
     data["onboarded"] = bool(data["onboarded"])
     data["digest_enabled"] = bool(data["digest_enabled"])
+    data["copy_me"] = bool(data["copy_me"])
     return Freelancer(**data)
 
 

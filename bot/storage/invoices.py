@@ -7,6 +7,7 @@ freelancer, so a forged id from another account finds nothing.
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -217,6 +218,19 @@ class Invoices:
             (freelancer_id, client_id, status),
         )
         return [_invoice(r) for r in rows]
+
+    async def thread_token(self, invoice_id: int) -> str:
+        """The invoice's random e-mail thread token, created on first use.
+
+        Random so that Message-IDs reveal nothing and differ between installations sharing a domain.
+        """
+        await self._db.execute(
+            "UPDATE invoices SET thread_token = ? WHERE id = ? AND thread_token IS NULL",
+            (secrets.token_hex(8), invoice_id),
+        )
+        row = await self._db.fetchone("SELECT thread_token FROM invoices WHERE id = ?", (invoice_id,))
+        assert row is not None and row["thread_token"], f"invoice {invoice_id} not found"
+        return str(row["thread_token"])
 
     async def all_for_export(self, freelancer_id: int) -> list[Invoice]:
         rows = await self._db.fetchall(

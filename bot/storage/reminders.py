@@ -102,6 +102,15 @@ class Reminders:
         )
         return _instant(row["last"]) if row and row["last"] is not None else None
 
+    async def emails_sent(self, invoice_id: int) -> int:
+        """How many reminders of this invoice went out by e-mail (the next one continues the thread)."""
+        row = await self._db.fetchone(
+            "SELECT count(*) AS n FROM reminders WHERE invoice_id = ? AND status = 'sent' "
+            "AND channel LIKE '%email%'",
+            (invoice_id,),
+        )
+        return int(row["n"]) if row else 0
+
     # Dispatch ----------------------------------------------------------------------------------
     async def due(self, now: datetime, limit: int) -> list[Reminder]:
         """Planned rows whose time has come, oldest first (served by the partial index)."""

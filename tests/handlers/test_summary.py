@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.handlers.summary import ageing_bucket, csv_cell
+from bot.export import csv_cell
+from bot.handlers.summary import ageing_bucket
 from bot.storage import Invoice
 from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
