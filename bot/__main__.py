@@ -18,11 +18,12 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
 
 from bot.app import after_start, build_application, default_rate_limiter
-from bot.clock import SystemClock
+from bot.clock import ShiftedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.context import Services
 from bot.export import invoices_csv, payments_csv
 from bot.logging_setup import setup_logging
+from bot.reminder_email import smtp_settings
 from bot.storage import StorageError, open_store
 
 log = logging.getLogger("relance")
@@ -50,7 +51,9 @@ async def _initialize(app: object) -> None:
 
 async def run_bot(config: Config) -> None:
     store = await open_store(config.db_path)
-    services = Services(config=config, store=store, clock=SystemClock())
+    clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
+    services = Services(config=config, store=store, clock=clock, smtp=smtp_settings(config.smtp))
+    log_email_channel(config)
     app = build_application(services, rate_limiter=default_rate_limiter())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -65,6 +68,8 @@ async def run_bot(config: Config) -> None:
         log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)
         await stop.wait()
         log.info("stopping")
+        if services.dispatcher is not None:
+            services.dispatcher.stop()
         await app.updater.stop()
         await app.stop()
         await services.drain()
@@ -72,6 +77,17 @@ async def run_bot(config: Config) -> None:
         with contextlib.suppress(Exception):
             await app.shutdown()
         await store.close()
+
+
+def log_email_channel(config: Config) -> None:
+    """One line at start-up saying whether reminders can go by e-mail (never the password)."""
+    smtp = config.smtp
+    if smtp is None:
+        log.info("e-mail sending: off (SMTP_HOST not set); reminders go by Telegram only")
+    else:
+        log.info(
+            "e-mail sending: on, from %s via %s:%d (%s)", smtp.sender, smtp.host, smtp.port, smtp.security
+        )
 
 
 async def _migrate(config: Config) -> None:

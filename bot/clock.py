@@ -17,6 +17,18 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class ShiftedClock:
+    """Real time, started from a chosen instant: for end-to-end tests and demos of the real process."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        self._offset = start - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+
 class FrozenClock:
     """A clock that only moves when told to (tests, benchmarks)."""
 

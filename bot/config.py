@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +52,7 @@ class Config:
     smtp: SmtpConfig | None
     default_timezone: str = "Europe/Paris"
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -132,6 +134,16 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError("RELANCE_DEFAULT_TIMEZONE", "expected an IANA zone such as Europe/Paris") from None
 
+    clock_text = env.get("RELANCE_CLOCK_START", "").strip()
+    try:
+        clock_start = datetime.fromisoformat(clock_text) if clock_text else None
+    except ValueError:
+        clock_start = None
+    if clock_text and (clock_start is None or clock_start.tzinfo is None):
+        raise ConfigError(
+            "RELANCE_CLOCK_START", "expected an ISO instant with its offset, e.g. 2026-11-23T09:00:00+00:00"
+        )
+
     db_text = env.get("RELANCE_DB", "").strip() or "./data/relance.sqlite3"
     smtp = _smtp(env)
     secrets = tuple(s for s in (token, smtp.password if smtp else None) if s)
@@ -145,4 +157,5 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         smtp=smtp,
         default_timezone=timezone,
         secrets=secrets,
+        clock_start=clock_start,
     )

@@ -17,20 +17,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Awaitable
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
+from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.channels.email import (
+    Attachment,
+    EmailPermanentError,
+    EmailSender,
+    EmailTransientError,
+    InvalidEmail,
+    SmtpSettings,
+)
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
 from bot.domain.planning import localize, quiet_hours_next_allowed
+from bot.handlers.client_actions import reminder_buttons
 from bot.handlers.common import cb, keyboard
+from bot.handlers.reminder_views import Planned, render_digest, render_preview
 from bot.i18n import translator
-from bot.reminder_text import render_notice, render_reminder
+from bot.reminder_email import invoice_attachment, reminder_email, thread_key
+from bot.reminder_text import ReminderText, render_notice, render_reminder
 from bot.scheduling import send_time_of
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
 
@@ -43,6 +56,9 @@ MAX_LISTED = 30
 STALE_AFTER = timedelta(days=3)
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
+PREVIEW_HOUR = 18
+DIGEST_HOUR = 9
+MONDAY = 0
 
 
 @dataclass(frozen=True)
@@ -56,12 +72,45 @@ class Job:
     contacts: list[Contact]
 
 
+def reminder_channels(contact: Contact) -> tuple[bool, bool]:
+    """(by Telegram, by e-mail) for a contact chosen for reminders, from its channel choice.
+
+    A contact who blocked the bot or turned Telegram off gets e-mail instead, even if Telegram was chosen.
+    """
+    if not contact.remind:
+        return False, False
+    reachable = contact.telegram_chat_id is not None and contact.telegram_status is None
+    unreachable = contact.telegram_status is not None
+    by_telegram = reachable and contact.channel in ("auto", "telegram", "both")
+    by_email = (
+        contact.channel in ("email", "both")
+        or (contact.channel == "auto" and not reachable)
+        or (contact.channel == "telegram" and unreachable)
+    )
+    return by_telegram, by_email and bool(contact.email)
+
+
 class Dispatcher:
-    def __init__(self, store: Store, clock: Clock, bot: ExtBot[Any], concurrency: int = CONCURRENCY) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        bot: ExtBot[Any],
+        concurrency: int = CONCURRENCY,
+        *,
+        smtp: SmtpSettings | None = None,
+    ) -> None:
         self.store, self.clock, self.bot = store, clock, bot
+        self.smtp = smtp
+        self._mailer: EmailSender | None = None  # one SMTP connection per run, opened on the first e-mail
         self._lock = asyncio.Lock()
         self._slots = asyncio.Semaphore(concurrency)
         self._sent: dict[int, tuple[Freelancer, list[Job]]] = {}
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Shutting down: claim nothing more; sends already under way finish and are recorded."""
+        self._stopping = True
 
     async def run_once(self) -> int:
         """Handle every reminder due now; return how many rows were looked at.
@@ -79,13 +128,16 @@ class Dispatcher:
                         by_invoice[reminder.invoice_id].append(reminder)
                     await asyncio.gather(*(self._guarded(rows) for rows in by_invoice.values()))
                     handled += len(due)
-                    if len(due) < BATCH_SIZE:
+                    if len(due) < BATCH_SIZE or self._stopping:
                         return handled
             finally:
                 await self._flush_sent_notices()
+                await self._close_mailer()
 
     async def _guarded(self, rows: list[Reminder]) -> None:
         async with self._slots:
+            if self._stopping:
+                return
             try:
                 await self._handle_invoice(rows)
             except Exception:  # one broken invoice must not stop the others
@@ -196,8 +248,103 @@ class Dispatcher:
             freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=job.reminder.tone,
             today=today, custom=custom,
         )  # fmt: skip
-        chats = [c.telegram_chat_id for c in job.contacts if c.remind and c.telegram_chat_id]
-        return [await send_telegram(self.bot, chat_id, message.html) for chat_id in chats]
+        deliveries: list[Delivery] = []
+        emailed: list[Contact] = []
+        for contact in job.contacts:
+            by_telegram, by_email = reminder_channels(contact)
+            if by_telegram and contact.telegram_chat_id is not None:
+                buttons = reminder_buttons(job.freelancer, job.client, job.invoice.id)  # the client's answers
+                delivery = await send_telegram(self.bot, contact.telegram_chat_id, message.html, buttons)
+                if delivery.blocked:  # 403: e-mail takes over in this very run when the contact has one
+                    by_email = await self._telegram_blocked(job, contact) or by_email
+                    if not by_email:
+                        reason = f"no channel: {contact.name or job.client.name} blocked the bot in Telegram"
+                        deliveries.append(replace(delivery, reason=reason))
+                else:
+                    deliveries.append(delivery)
+            if by_email:
+                emailed.append(contact)
+        if emailed:
+            deliveries += await self._send_email(job, message, emailed)
+        return deliveries
+
+    async def _send_email(self, job: Job, message: ReminderText, contacts: list[Contact]) -> list[Delivery]:
+        """One e-mail to every e-mail contact chosen for reminders, in the invoice's thread."""
+        addresses = tuple(dict.fromkeys(c.email for c in contacts if c.email))
+        recipient = "email:" + ", ".join(addresses)
+        if self.smtp is None:
+            reason = "no channel: e-mail sending is off on this bot (SMTP_HOST is not set)"
+            return [Delivery(Outcome.PERMANENT, "email", recipient, reason=reason)]
+        invoice = job.invoice
+        email = reminder_email(
+            freelancer=job.freelancer, client=job.client, invoice=invoice, text=message, to=addresses,
+            thread=thread_key(invoice.id, await self.store.invoices.thread_token(invoice.id)),
+            sequence=1 + await self.store.reminders.emails_sent(invoice.id),
+            attachment=await self._invoice_file(invoice),
+        )  # fmt: skip
+        try:
+            result = await self._email_sender().send(email, now=self.clock.now())
+        except EmailTransientError as exc:
+            return [Delivery(Outcome.TRANSIENT, "email", recipient, reason=f"mail server: {exc}")]
+        except (EmailPermanentError, InvalidEmail) as exc:  # shown to the freelancer as the server said it
+            return [Delivery(Outcome.PERMANENT, "email", recipient, reason=f"e-mail not sent: {exc}")]
+        refused = {r.address: f"{r.address}: {r.code} {r.reason}" for r in result.refused}
+        accepted = ", ".join(a for a in (*addresses, *email.cc) if a not in refused)
+        sent = Delivery(Outcome.SENT, "email", f"email:{accepted}", message_id=result.message_id)
+        return [
+            sent,
+            *(Delivery(Outcome.PERMANENT, "email", f"email:{a}", reason=r) for a, r in refused.items()),
+        ]
+
+    async def _invoice_file(self, invoice: Invoice) -> Attachment | None:
+        """The invoice file, downloaded from Telegram at send time and never kept on disk."""
+        if not invoice.file_id:
+            return None
+        try:
+            file = await self.bot.get_file(invoice.file_id)
+            content = await file.download_as_bytearray()
+        except TelegramError as exc:  # the reminder matters more than the attachment
+            log.warning("invoice %s: file download failed, sending without attachment: %s", invoice.id, exc)
+            return None
+        return invoice_attachment(invoice, bytes(content), file.file_path)
+
+    async def _telegram_blocked(self, job: Job, contact: Contact) -> bool:
+        """Remember the 403 and tell the freelancer once; True when the contact has an e-mail address."""
+        if await self.store.clients.set_telegram_status(contact.id, "blocked"):
+            tr = translator(job.freelancer.language)
+            values = {
+                "name": contact.name or job.client.name,
+                "client": job.client.name,
+                "email": contact.email,
+            }
+            if not contact.email:
+                text = tr._(
+                    "🚫 {name} ({client}) blocked the bot in Telegram, and I have no other channel to remind "
+                    "them. Add their e-mail address in /clients.",
+                    **values,
+                )
+            elif self.smtp is None:
+                text = tr._(
+                    "🚫 {name} ({client}) blocked the bot in Telegram, and e-mail sending is off on this bot: "
+                    "I have no other channel to remind them.",
+                    **values,
+                )
+            else:
+                text = tr._("🚫 {name} ({client}) blocked the bot in Telegram; reminders go to {email} by e-mail now.",
+                            **values)  # fmt: skip
+            await self._tell(job.freelancer, text)
+        return bool(contact.email)
+
+    def _email_sender(self) -> EmailSender:
+        assert self.smtp is not None
+        if self._mailer is None:
+            self._mailer = EmailSender(self.smtp)
+        return self._mailer
+
+    async def _close_mailer(self) -> None:
+        mailer, self._mailer = self._mailer, None
+        if mailer is not None:
+            await mailer.close()
 
     async def _record(self, job: Job, deliveries: list[Delivery]) -> None:
         reminder, now = job.reminder, self.clock.now()
@@ -209,6 +356,9 @@ class Dispatcher:
             )  # fmt: skip
             if reminder.audience == "client":
                 await self._notify_sent(job, sent)
+            missed = [d for d in deliveries if d.outcome != Outcome.SENT]
+            if missed:
+                await self._report_partial(job, missed)
             return
         if any(d.outcome == Outcome.AMBIGUOUS for d in deliveries):
             await self.store.reminders.finish(
@@ -224,7 +374,9 @@ class Dispatcher:
                 reminder.id, now + max(backoff, timedelta(seconds=wait)), transient[0].reason
             )
             return
-        reason = "; ".join(d.reason or "" for d in deliveries) or "no channel: no contact linked in Telegram"
+        reason = "; ".join(d.reason or "" for d in deliveries) or (
+            "no channel: no contact chosen for reminders is linked in Telegram or has an e-mail address"
+        )
         await self.store.reminders.finish(reminder.id, "failed", reason)
         await self._report_failed(job, reason)
 
@@ -280,6 +432,16 @@ class Dispatcher:
         )  # fmt: skip
         await self._tell(job.freelancer, text)
 
+    async def _report_partial(self, job: Job, missed: list[Delivery]) -> None:
+        tr = translator(job.freelancer.language)
+        text = tr._(
+            "⚠️ The reminder for {number} ({client}) went out, but not to {recipients}: {reason}",
+            number=job.invoice.number, client=job.client.name,
+            recipients=", ".join(d.recipient.partition(":")[2] for d in missed),
+            reason="; ".join(d.reason or "" for d in missed),
+        )  # fmt: skip
+        await self._tell(job.freelancer, text)
+
     async def _ask_about_stale(self, job: Job) -> None:
         tr = translator(job.freelancer.language)
         text = tr._(
@@ -297,3 +459,72 @@ class Dispatcher:
 
     async def next_wake(self) -> datetime | None:
         return await self.store.reminders.next_due_at()
+
+    # The hourly job: evening preview and weekly digest -------------------------------------------
+    async def hourly(self, now: datetime) -> None:
+        """For every freelancer whose local time is 18:xx, tomorrow's preview; Monday 09:xx, the digest.
+
+        Run once an hour, on the hour: each zone's 18:xx hour contains exactly one such run. A
+        day mark claimed in the database makes a second run within the hour send nothing.
+        """
+        zones = await self.store.freelancers.zones()
+        local = {zone: now.astimezone(ZoneInfo(zone)) for zone in zones}
+        evening = [zone for zone, at in local.items() if at.hour == PREVIEW_HOUR]
+        monday = [zone for zone, at in local.items() if at.weekday() == MONDAY and at.hour == DIGEST_HOUR]
+        for freelancer in await self.store.freelancers.onboarded_in_zones(evening):
+            await self._safely(self.send_preview(freelancer, now), freelancer)
+        for freelancer in await self.store.freelancers.onboarded_in_zones(monday):
+            if freelancer.digest_enabled:
+                await self._safely(self.send_digest(freelancer, now), freelancer)
+
+    async def _safely(self, work: Awaitable[bool], freelancer: Freelancer) -> None:
+        try:
+            await work
+        except Exception:  # one freelancer's broken preview must not stop the others'
+            log.exception("preview or digest for freelancer %s failed", freelancer.id)
+
+    async def _planned_items(self, reminders: list[Reminder]) -> list[Planned]:
+        items = []
+        for reminder in reminders:
+            job = await self._load(reminder)
+            if job is not None and reminder.audience == "client":
+                items.append(Planned(reminder, job.invoice, job.client))
+        return items
+
+    async def send_preview(self, freelancer: Freelancer, now: datetime) -> bool:
+        """Tomorrow's client reminders with Skip / Postpone / Edit text (and Approve in manual mode);
+        in daily notice mode, what went out today too. Nothing to say: no message. True if sent."""
+        tz = freelancer.timezone
+        today = now.astimezone(ZoneInfo(tz)).date()
+        if not await self.store.freelancers.claim_day(freelancer.id, "last_preview_on", today):
+            return False
+        tomorrow = today + timedelta(days=1)
+        start, end = (localize(day, time(0), tz) for day in (tomorrow, tomorrow + timedelta(days=1)))
+        planned = await self._planned_items(await self.store.reminders.planned_between(freelancer.id, start, end))
+        sent: list[Planned] = []
+        if freelancer.notify_mode == "daily":
+            since = localize(today, time(0), tz)
+            sent = await self._planned_items(await self.store.reminders.sent_between(freelancer.id, since, now))
+        if not planned and not sent:
+            return False
+        tr = translator(freelancer.language)
+        text, markup = render_preview(tr, tz, tomorrow, planned, sent, freelancer.approval_mode == "manual")
+        await self._tell(freelancer, text, markup)
+        return True
+
+    async def send_digest(self, freelancer: Freelancer, now: datetime) -> bool:
+        """Monday's digest: overdue totals per currency, last week's reminders, this week's due dates."""
+        tz = freelancer.timezone
+        today = now.astimezone(ZoneInfo(tz)).date()
+        if not await self.store.freelancers.claim_day(freelancer.id, "last_digest_on", today):
+            return False
+        overdue = await self.store.invoices.open_due_before(freelancer.id, today - timedelta(days=1))
+        week = [localize(today - timedelta(days=7), time(0), tz), localize(today, time(0), tz)]
+        sent = await self._planned_items(await self.store.reminders.sent_between(freelancer.id, *week))
+        coming = await self.store.invoices.open_due_before(freelancer.id, today + timedelta(days=6))
+        due_soon = [invoice for invoice in coming if invoice.due_date >= today]
+        if not overdue and not sent and not due_soon:
+            return False
+        tr = translator(freelancer.language)
+        await self._tell(freelancer, render_digest(tr, tz, today, overdue, sent, due_soon))
+        return True
