@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import after_start, build_application
+from bot.channels.email import SmtpSettings
 from bot.clock import FrozenClock
 from bot.config import Config
 from bot.context import RelanceApp, Services
@@ -139,14 +140,23 @@ class TelegramUser:
         return message
 
 
-async def start_harness(db_path: Path, *, fake: FakeTelegram | None = None, **config: Any) -> Harness:
+async def start_harness(
+    db_path: Path,
+    *,
+    fake: FakeTelegram | None = None,
+    smtp: SmtpSettings | None = None,
+    read_timeout: float = 5.0,
+    **config: Any,
+) -> Harness:
+    """``smtp``: e-mail settings (e.g. a test SMTP server's); the config keeps ``smtp=None`` either way.
+    ``read_timeout``: how long a Bot API call may take before PTB raises TimedOut."""
     fake = fake or FakeTelegram(token=TOKEN)
     store = await open_store(db_path)
     clock = FrozenClock(START)
     services = Services(
-        config=make_config(db_path, **config), store=store, clock=clock, background_jobs=False
+        config=make_config(db_path, **config), store=store, clock=clock, smtp=smtp, background_jobs=False
     )
-    app = build_application(services, request=FakeRequest(fake))
+    app = build_application(services, request=FakeRequest(fake, read_timeout=read_timeout))
     await app.initialize()
     await app.start()
     await after_start(app)
