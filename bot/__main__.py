@@ -103,21 +103,26 @@ async def _backup(config: Config, target: Path) -> None:
         await store.close()
 
 
-async def _export(config: Config, telegram_user_id: int, folder: Path) -> list[Path]:
-    """Write a freelancer's invoices and payments as CSV files (the same files as /export)."""
+async def _export(config: Config, telegram_user_id: int) -> tuple[bytes, bytes]:
+    """A freelancer's invoices and payments as CSV (the same files as /export)."""
     store = await open_store(config.db_path)
     try:
         freelancer = await store.freelancers.by_telegram_id(telegram_user_id)
         if freelancer is None:
             raise Stop(f"no freelancer with Telegram user id {telegram_user_id}")
-        folder.mkdir(parents=True, exist_ok=True)
-        invoices = folder / f"relance-invoices-{telegram_user_id}.csv"
-        payments = folder / f"relance-payments-{telegram_user_id}.csv"
-        invoices.write_bytes(invoices_csv(await store.invoices.all_for_export(freelancer.id)))
-        payments.write_bytes(payments_csv(await store.invoices.payments_for_export(freelancer.id)))
-        return [invoices, payments]
+        invoices = invoices_csv(await store.invoices.all_for_export(freelancer.id))
+        payments = payments_csv(await store.invoices.payments_for_export(freelancer.id))
+        return invoices, payments
     finally:
         await store.close()
+
+
+def _write_export(files: tuple[bytes, bytes], telegram_user_id: int, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, content in zip(("invoices", "payments"), files, strict=True):
+        path = folder / f"relance-{kind}-{telegram_user_id}.csv"
+        path.write_bytes(content)
+        print(f"written {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             asyncio.run(_migrate(config))
         elif args.command == "export":
-            for path in asyncio.run(_export(config, args.telegram_user_id, args.out)):
-                print(f"written {path}")
+            _write_export(
+                asyncio.run(_export(config, args.telegram_user_id)), args.telegram_user_id, args.out
+            )
         elif args.command == "backup":
             asyncio.run(_backup(config, args.path))
             print(f"backup written to {args.path}")

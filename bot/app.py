@@ -26,7 +26,21 @@ from bot import jobs
 from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
 from bot.dispatcher import Dispatcher
-from bot.handlers import account, clients, general, invoices, new_invoice, profile, reminders, summary
+from bot.handlers import (
+    account,
+    client_actions,
+    client_requests,
+    clients,
+    general,
+    invitations,
+    invoices,
+    new_invoice,
+    plans,
+    profile,
+    reminders,
+    summary,
+    templates,
+)
 from bot.i18n import SUPPORTED, translator
 from bot.scheduling import ReminderPlanner
 from bot.update_processor import PerUserUpdateProcessor
@@ -136,6 +150,44 @@ def _invoice_conversations() -> list[ConversationHandler[Any]]:
     return [payment, edit]
 
 
+def _client_conversations() -> list[ConversationHandler[Any]]:
+    """A client's answers (payment date, proof, new date, message, question), and the freelancer's reply."""
+    typed = filters.TEXT & ~filters.COMMAND
+    client = _conversation(
+        "client_action",
+        entry_points=[
+            CallbackQueryHandler(client_actions.start_paid, pattern=r"^cp:paid:"),
+            CallbackQueryHandler(client_actions.start_more_time, pattern=r"^cp:more:"),
+            CallbackQueryHandler(client_actions.start_question, pattern=r"^cp:ask:"),
+        ],
+        states={
+            client_actions.ASK_PAID_DATE: [
+                CallbackQueryHandler(client_actions.on_paid_day, pattern=r"^cp:day:"),
+                MessageHandler(typed, client_actions.on_paid_date),
+            ],
+            client_actions.ASK_PROOF: [
+                MessageHandler(typed | filters.PHOTO | filters.Document.ALL, client_actions.on_proof),
+                CallbackQueryHandler(client_actions.on_proof, pattern=r"^cp:skip$"),
+            ],
+            client_actions.ASK_NEW_DATE: [
+                CallbackQueryHandler(client_actions.on_new_day, pattern=r"^cp:day:"),
+                MessageHandler(typed, client_actions.on_new_date),
+            ],
+            client_actions.ASK_NOTE: [
+                MessageHandler(typed, client_actions.on_note),
+                CallbackQueryHandler(client_actions.on_note, pattern=r"^cp:skip$"),
+            ],
+            client_actions.ASK_QUESTION: [MessageHandler(typed, client_actions.on_question)],
+        },
+    )
+    reply = _conversation(
+        "client_reply",
+        entry_points=[CallbackQueryHandler(client_requests.start_reply, pattern=r"^cr:reply:")],
+        states={client_requests.REPLY: [MessageHandler(typed, client_requests.on_reply)]},
+    )
+    return [client, reply]
+
+
 def _invoice_buttons() -> list[CallbackQueryHandler[Any, Any]]:
     routes = {
         "list": invoices.list_invoices,
@@ -150,6 +202,47 @@ def _invoice_buttons() -> list[CallbackQueryHandler[Any, Any]]:
     }
     return [
         CallbackQueryHandler(callback, pattern=rf"^inv:{action}(:|$)") for action, callback in routes.items()
+    ]
+
+
+def _reminder_conversations() -> list[ConversationHandler[Any]]:
+    plan = _conversation(
+        "plan",
+        entry_points=[CallbackQueryHandler(plans.start_custom, pattern=r"^pl:custom:")],
+        states={plans.ASK_PLAN: [MessageHandler(filters.TEXT & ~filters.COMMAND, plans.on_custom)]},
+    )
+    template = _conversation(
+        "templates",
+        entry_points=[
+            CallbackQueryHandler(templates.start_edit, pattern=r"^tp:edit:"),
+            CallbackQueryHandler(templates.start_edit_for_reminder, pattern=r"^rp:text:"),
+        ],
+        states={
+            templates.EDITING: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, templates.on_text),
+                CallbackQueryHandler(templates.save, pattern=r"^tp:save$"),
+                CallbackQueryHandler(templates.discard, pattern=r"^tp:cancel$"),
+            ],
+        },
+    )
+    return [plan, template]
+
+
+def _reminder_handlers() -> list[Any]:
+    """The freelancer's side of reminders: plans, texts, the card's buttons, history, the evening preview."""
+    return [
+        CallbackQueryHandler(plans.show_picker, pattern=r"^pl:show:"),
+        CallbackQueryHandler(plans.choose, pattern=r"^pl:set:"),
+        CommandHandler("templates", templates.list_templates),
+        CallbackQueryHandler(templates.list_templates, pattern=r"^tp:list$"),
+        CallbackQueryHandler(templates.reset, pattern=r"^tp:reset:"),
+        CallbackQueryHandler(reminders.remind_now, pattern=r"^rm:now:"),
+        CallbackQueryHandler(reminders.send_test, pattern=r"^rm:test:"),
+        CallbackQueryHandler(reminders.history_button, pattern=r"^rm:hist:"),
+        CallbackQueryHandler(reminders.schedule_button, pattern=r"^rm:sched:"),
+        CommandHandler("history", reminders.history_command),
+        CommandHandler("schedule", reminders.schedule_command),
+        CallbackQueryHandler(reminders.preview_action, pattern=r"^rp:(skip|later|ok):"),
     ]
 
 
@@ -194,20 +287,28 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     app: RelanceApp = builder.build()
     app.bot_data[SERVICES_KEY] = services
-    services.dispatcher = Dispatcher(services.store, services.clock, app.bot)
+    services.dispatcher = Dispatcher(services.store, services.clock, app.bot, smtp=services.smtp)
     planner = ReminderPlanner(services.store, services.clock, rearm=lambda: jobs.rearm(app))
     services.invoice_listeners.append(planner.replan)
 
+    # An invitation link (/start <token>) comes before the freelancer's /start and its onboarding.
+    app.add_handler(
+        CommandHandler("start", invitations.open_link, filters=filters.ChatType.PRIVATE, has_args=True)
+    )
     app.add_handler(_profile_conversation())
     app.add_handler(_clients_conversation())
     app.add_handler(_new_invoice_conversation())
     for conversation in _invoice_conversations():
+        app.add_handler(conversation)
+    for conversation in _client_conversations():
         app.add_handler(conversation)
     app.add_handler(CommandHandler("invoices", invoices.list_invoices))
     app.add_handler(CommandHandler("paid", invoices.paid_command))
     for button in _invoice_buttons():
         app.add_handler(button)
     app.add_handler(CommandHandler("settings", profile.settings))
+    app.add_handler(CallbackQueryHandler(profile.toggle_copy_me, pattern=r"^mail:copy$"))
+    app.add_handler(CallbackQueryHandler(profile.send_test_email, pattern=r"^mail:test$"))
     app.add_handler(CommandHandler("overdue", summary.overdue))
     app.add_handler(CommandHandler("export", summary.export))
     app.add_handler(CommandHandler("clients", clients.list_clients))
@@ -219,7 +320,20 @@ def build_application(
     app.add_handler(CallbackQueryHandler(clients.ask_delete, pattern=r"^cl:del:"))
     app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
     app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
+    app.add_handler(CallbackQueryHandler(clients.invite_contact, pattern=r"^cl:invite:"))
+    app.add_handler(CallbackQueryHandler(clients.invite_new_contact, pattern=r"^cl:invnew:"))
+    app.add_handler(CallbackQueryHandler(clients.revoke_invitation, pattern=r"^cl:revoke:"))
+    app.add_handler(CallbackQueryHandler(invitations.confirm, pattern=r"^iv:yes:"))
+    app.add_handler(CallbackQueryHandler(invitations.decline, pattern=r"^iv:no:"))
+    app.add_handler(CallbackQueryHandler(client_actions.menu, pattern=r"^cp:menu$"))
+    app.add_handler(CallbackQueryHandler(client_actions.show_invoice, pattern=r"^cp:inv:"))
+    app.add_handler(CallbackQueryHandler(client_actions.stop_reminders, pattern=r"^cp:stop:"))
+    app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=r"^cr:(ok|no):"))
     app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
+    for conversation in _reminder_conversations():
+        app.add_handler(conversation)
+    for handler in _reminder_handlers():
+        app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
     app.add_handler(CommandHandler("help", general.help_command))

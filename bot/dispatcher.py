@@ -103,6 +103,7 @@ class Dispatcher:
         self.store, self.clock, self.bot = store, clock, bot
         self.smtp = smtp
         self._mailer: EmailSender | None = None  # one SMTP connection per run, opened on the first e-mail
+        self._mail_down: str | None = None  # the server was unreachable in this run: the rest waits too
         self._lock = asyncio.Lock()
         self._slots = asyncio.Semaphore(concurrency)
         self._sent: dict[int, tuple[Freelancer, list[Job]]] = {}
@@ -275,6 +276,8 @@ class Dispatcher:
         if self.smtp is None:
             reason = "no channel: e-mail sending is off on this bot (SMTP_HOST is not set)"
             return [Delivery(Outcome.PERMANENT, "email", recipient, reason=reason)]
+        if self._mail_down is not None:  # no need to wait for one connection timeout per reminder
+            return [Delivery(Outcome.TRANSIENT, "email", recipient, reason=self._mail_down)]
         invoice = job.invoice
         email = reminder_email(
             freelancer=job.freelancer, client=job.client, invoice=invoice, text=message, to=addresses,
@@ -285,6 +288,8 @@ class Dispatcher:
         try:
             result = await self._email_sender().send(email, now=self.clock.now())
         except EmailTransientError as exc:
+            if exc.code is None:  # no SMTP answer at all: unreachable, refused or dropped
+                self._mail_down = f"mail server: {exc}"
             return [Delivery(Outcome.TRANSIENT, "email", recipient, reason=f"mail server: {exc}")]
         except (EmailPermanentError, InvalidEmail) as exc:  # shown to the freelancer as the server said it
             return [Delivery(Outcome.PERMANENT, "email", recipient, reason=f"e-mail not sent: {exc}")]
@@ -342,7 +347,7 @@ class Dispatcher:
         return self._mailer
 
     async def _close_mailer(self) -> None:
-        mailer, self._mailer = self._mailer, None
+        mailer, self._mailer, self._mail_down = self._mailer, None, None
         if mailer is not None:
             await mailer.close()
 
@@ -500,11 +505,15 @@ class Dispatcher:
             return False
         tomorrow = today + timedelta(days=1)
         start, end = (localize(day, time(0), tz) for day in (tomorrow, tomorrow + timedelta(days=1)))
-        planned = await self._planned_items(await self.store.reminders.planned_between(freelancer.id, start, end))
+        planned = await self._planned_items(
+            await self.store.reminders.planned_between(freelancer.id, start, end)
+        )
         sent: list[Planned] = []
         if freelancer.notify_mode == "daily":
             since = localize(today, time(0), tz)
-            sent = await self._planned_items(await self.store.reminders.sent_between(freelancer.id, since, now))
+            sent = await self._planned_items(
+                await self.store.reminders.sent_between(freelancer.id, since, now)
+            )
         if not planned and not sent:
             return False
         tr = translator(freelancer.language)

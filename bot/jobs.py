@@ -7,17 +7,20 @@ a suspended laptop); every job here sets it deliberately and coalesces missed ru
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import ContextTypes
 
 from bot.context import SERVICES_KEY, RelanceApp, Services
+from bot.handlers import client_requests
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
 WAKE_JOB = "reminders:wake"
 SWEEP_JOB = "reminders:sweep"
+HOURLY_JOB = "reminders:hourly"
+HOURLY_GRACE_SECONDS = 30 * 60  # a late run still belongs to the same local hour, mostly
 
 
 def _services(app: Any) -> Services:
@@ -29,7 +32,18 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher = _services(context.application).dispatcher
     if dispatcher is not None:
         await dispatcher.run_once()
+    await client_requests.resume_unanswered_claims(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
+
+
+async def _hourly(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = _services(context.application)
+    if services.dispatcher is not None:
+        await services.dispatcher.hourly(services.clock.now())
+
+
+def next_full_hour(now: datetime) -> datetime:
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
 
 
 async def rearm(app: RelanceApp) -> None:
@@ -61,5 +75,12 @@ async def install(app: RelanceApp) -> None:
         first=1,
         name=SWEEP_JOB,
         job_kwargs={"misfire_grace_time": SWEEP_SECONDS, "coalesce": True, "max_instances": 1},
+    )
+    app.job_queue.run_repeating(
+        _hourly,
+        interval=timedelta(hours=1),
+        first=next_full_hour(services.clock.now()),  # on the hour: previews at 18:00, digests at 09:00
+        name=HOURLY_JOB,
+        job_kwargs={"misfire_grace_time": HOURLY_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
     )
     await rearm(app)

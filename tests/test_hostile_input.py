@@ -36,11 +36,17 @@ Step = Callable[[Harness, TelegramUser], Awaitable[None]]
 async def freelancer(h: Harness) -> TelegramUser:
     user = h.user(4242)
     created = await h.store.freelancers.create(
-        telegram_user_id=user.id, display_name="Claire", language="en", timezone="Europe/Paris", now=h.clock.now()
+        telegram_user_id=user.id,
+        display_name="Claire",
+        language="en",
+        timezone="Europe/Paris",
+        now=h.clock.now(),
     )
     await h.store.freelancers.update(created.id, onboarded=True)
     client = await h.store.clients.create(created.id, "ACME", now=h.clock.now())
-    new = NewInvoice(client.id, "F-1", 100_000, "EUR", date(2026, 11, 1), date(2026, 12, 1), reminders_enabled=True)
+    new = NewInvoice(
+        client.id, "F-1", 100_000, "EUR", date(2026, 11, 1), date(2026, 12, 1), reminders_enabled=True
+    )
     await h.store.invoices.create(created.id, new, now=h.clock.now())
     return user
 

@@ -18,7 +18,12 @@ async def ask_delete(update: Update, ctx: RelanceContext) -> None:
     if freelancer is None:
         await answer(update, tr._("I keep no data about you."))
         return
-    rows = [[(tr.plain("Yes, delete everything"), cb("acc", "delete")), (tr.plain("No, keep it"), cb("acc", "keep"))]]
+    rows = [
+        [
+            (tr.plain("Yes, delete everything"), cb("acc", "delete")),
+            (tr.plain("No, keep it"), cb("acc", "keep")),
+        ]
+    ]
     text = tr._(
         "This permanently deletes your profile, clients, invoices, payments and reminder history. "
         "Planned reminders will not be sent. Use /export first if you want a copy. Delete everything?"
@@ -40,4 +45,6 @@ async def confirm_delete(update: Update, ctx: RelanceContext) -> None:
         log.info("freelancer %s erased their data", freelancer.id)
     ctx.drafts.clear()
     await query.answer()
-    await query.edit_message_text(tr._("All your data has been deleted. Send /start if you ever want to begin again."))
+    await query.edit_message_text(
+        tr._("All your data has been deleted. Send /start if you ever want to begin again.")
+    )

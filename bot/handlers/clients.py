@@ -9,6 +9,7 @@ validated and saved at once.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from datetime import date
 from typing import Any, TypeVar
 
@@ -28,8 +29,9 @@ from bot.handlers.common import (
     refuse_callback,
     tr_for,
 )
+from bot.handlers.invitations import send_invitation
 from bot.handlers.profile_fields import Invalid, clean_text, validate_email_address
-from bot.handlers.views import invoice_line, local_today
+from bot.handlers.views import invoice_line, local_today, plan_label
 from bot.i18n import SUPPORTED, Html, Translator, escape
 from bot.storage import Client, Contact, Freelancer, Invoice
 from bot.storage.clients import PaymentHistory
@@ -126,8 +128,13 @@ def render_client_page(
     return Html("\n".join(lines)), keyboard([*rows, *([nav] if nav else []), add])
 
 
-def contact_line(tr: Translator, contact: Contact) -> Html:
-    telegram = tr.plain("linked") if contact.telegram_chat_id else tr.plain("not linked")
+def contact_line(tr: Translator, contact: Contact, invited_until: date | None = None) -> Html:
+    if contact.telegram_chat_id:
+        telegram = tr.plain("linked")
+    elif invited_until:
+        telegram = tr.plain("invited, the link works until {date}", date=tr.date(invited_until))
+    else:
+        telegram = tr.plain("not linked")
     if contact.name and contact.email:
         return tr._(
             "• {name} — {email} — Telegram: {telegram}",
@@ -182,13 +189,16 @@ def history_phrase(tr: Translator, history: PaymentHistory) -> Html:
     return Html(" ".join(sentences))
 
 
-def card_buttons(tr: Translator, client: Client, contacts: list[Contact]) -> InlineKeyboardMarkup:
+def card_buttons(
+    tr: Translator, client: Client, contacts: list[Contact], invited: Collection[int] = ()
+) -> InlineKeyboardMarkup:
     rows = [
         [(tr.plain("✏️ Rename"), cb("cl", "ren", client.id)),
          (tr.plain("Language"), cb("cl", "lang", client.id)),
          (tr.plain("B2B/B2C"), cb("cl", "b2b", client.id))],
         [(tr.plain("Notes"), cb("cl", "notes", client.id)),
-         (tr.plain("➕ Add contact"), cb("cl", "addct", client.id))],
+         (tr.plain("➕ Add contact"), cb("cl", "addct", client.id)),
+         (tr.plain("🔔 Plan"), cb("pl", "show", "c", client.id))],
     ]  # fmt: skip
     for contact in contacts:
         label = _label(contact.name or contact.email or tr.plain("contact"))
@@ -198,6 +208,14 @@ def card_buttons(tr: Translator, client: Client, contacts: list[Contact]) -> Inl
                 (tr.plain("✖ Remove {contact}", contact=label), cb("cl", "ctdel", contact.id)),
             ]
         )
+        invite = [
+            (tr.plain("📨 Invite {contact} in Telegram", contact=label), cb("cl", "invite", contact.id))
+        ]
+        if contact.id in invited:
+            invite.append((tr.plain("🚫 Revoke the link"), cb("cl", "revoke", contact.id)))
+        rows.append(invite)
+    if not contacts:
+        rows.append([(tr.plain("📨 Invite in Telegram"), cb("cl", "invnew", client.id))])
     rows.append(
         [
             (tr.plain("🗑 Delete client"), cb("cl", "del", client.id)),
@@ -215,7 +233,10 @@ def render_card(
     invoices: list[Invoice],
     history: PaymentHistory,
     today: date,
+    invited: dict[int, date] | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
+    """The card; `invited`: contacts with an unused invitation link, and the day it stops working."""
+    invited = invited or {}
     if client.language is None:
         language = tr._(
             "Language of reminders: {language} (same as yours)",
@@ -228,10 +249,13 @@ def render_card(
         tr._("Business client (B2B)") if client.is_b2b else tr._("Private individual (B2C)"),
         language,
         tr._("Notes: {notes}", notes=client.notes) if client.notes else tr._("Notes: none"),
+        tr._("Reminder plan: {plan}", plan=plan_label(tr, client.plan))
+        if client.plan
+        else tr._("Reminder plan: your default ({plan})", plan=plan_label(tr, freelancer.default_plan)),
         "",
         tr._("<b>Contacts</b>"),
         *(
-            [contact_line(tr, c) for c in contacts]
+            [contact_line(tr, c, invited.get(c.id)) for c in contacts]
             or [tr._("No contact yet: add one so reminders can reach them.")]
         ),
         "",
@@ -240,7 +264,7 @@ def render_card(
         tr._("<b>Payment history</b>"),
         history_phrase(tr, history),
     ]
-    return Html("\n".join(lines)), card_buttons(tr, client, contacts)
+    return Html("\n".join(lines)), card_buttons(tr, client, contacts, invited)
 
 
 def prompt(
@@ -323,8 +347,14 @@ async def _show_card(
     contacts = await ctx.store.clients.contacts(client.id)
     invoices = await ctx.store.invoices.for_client(freelancer.id, client.id)
     history = await ctx.store.clients.history(client.id)
-    today = local_today(freelancer, ctx.clock.now())
-    text, markup = render_card(tr, freelancer, client, contacts, invoices, history, today)
+    now = ctx.clock.now()
+    invited = {
+        contact_id: local_today(freelancer, until)
+        for contact_id, until in (await ctx.store.invitations.pending(client.id, now)).items()
+    }
+    text, markup = render_card(
+        tr, freelancer, client, contacts, invoices, history, local_today(freelancer, now), invited
+    )
     await answer(update, f"{note}\n\n{text}" if note else text, markup)
 
 
@@ -454,6 +484,35 @@ async def remove_contact(update: Update, ctx: RelanceContext) -> None:
     freelancer, tr, client, contact = owned
     await ctx.store.clients.remove_contact(freelancer.id, contact.id)
     await _show_card(update, ctx, freelancer, client, tr._("Contact removed."))
+
+
+async def invite_contact(update: Update, ctx: RelanceContext) -> None:
+    """📨 Invite a contact in Telegram: a link to forward (an unused older one stops working)."""
+    if owned := await _owned_contact(update, ctx):
+        freelancer, _tr, client, contact = owned
+        await send_invitation(update, ctx, freelancer, client, contact)
+
+
+async def invite_new_contact(update: Update, ctx: RelanceContext) -> None:
+    """📨 Invite in Telegram, on a client without contacts: the invitation makes the contact."""
+    if owned := await _owned_client(update, ctx):
+        freelancer, _tr, client = owned
+        contact = await ctx.store.clients.add_contact(client.id, name="", email=None, now=ctx.clock.now())
+        await send_invitation(update, ctx, freelancer, client, contact)
+
+
+async def revoke_invitation(update: Update, ctx: RelanceContext) -> None:
+    """🚫 Revoke the link: it no longer binds any chat."""
+    if not (owned := await _owned_contact(update, ctx)):
+        return
+    freelancer, tr, client, contact = owned
+    revoked = await ctx.store.invitations.revoke(freelancer.id, contact.id, ctx.clock.now())
+    note = (
+        tr._("Invitation revoked: the link no longer works.")
+        if revoked
+        else tr._("There was no link to revoke.")
+    )
+    await _show_card(update, ctx, freelancer, client, note)
 
 
 # Questions (the conversation) ------------------------------------------------------------------

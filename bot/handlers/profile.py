@@ -6,28 +6,60 @@ answer is validated by the field and saved at once, so nothing typed is lost.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from bot.channels.email import EmailDeliveryError, InvalidEmail, SmtpSettings, send_one
 from bot.context import RelanceContext
 from bot.domain.zones import country_for_timezone
-from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, tr_for
+from bot.handlers.client_actions import show_menu
+from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, refuse_callback, tr_for
 from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid
-from bot.i18n import Translator, escape, locale_from_telegram
+from bot.handlers.views import plan_label
+from bot.i18n import Html, Translator, escape, locale_from_telegram
+from bot.reminder_email import sample_email
 from bot.storage import Freelancer
 
 ASKING = "asking"
 END = ConversationHandler.END
 
 
-def settings_card(freelancer: Freelancer, tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
+def settings_card(
+    freelancer: Freelancer, tr: Translator, smtp: SmtpSettings | None
+) -> tuple[str, InlineKeyboardMarkup]:
     lines = [tr._("<b>Your settings</b>"), ""]
     lines += [
         f"<b>{escape(field.label(tr))}</b>: {escape(field.show(freelancer, tr))}" for field in FIELDS.values()
     ]
+    plan = tr.plain("Reminder plan")
+    lines.append(f"<b>{escape(plan)}</b>: {escape(plan_label(tr, freelancer.default_plan))}")
+    copy_me = tr.plain("on") if freelancer.copy_me else tr.plain("off")
+    lines += [
+        f"<b>{escape(tr.plain('Copy me on e-mails'))}</b>: {escape(copy_me)}",
+        "",
+        email_status(tr, smtp),
+    ]
     lines += ["", tr._("Tap a setting to change it.")]
-    buttons = chunk([(field.label(tr), cb("set", key)) for key, field in FIELDS.items()], 3)
+    fields = [(field.label(tr), cb("set", key)) for key, field in FIELDS.items()]
+    buttons = chunk([*fields, (plan, cb("pl", "show", "d", 0))], 3)
+    buttons.append(
+        [
+            (tr.plain("Copy me: {state}", state=copy_me), cb("mail", "copy")),
+            (tr.plain("📧 Send me a test e-mail"), cb("mail", "test")),
+        ]
+    )
     return "\n".join(lines), keyboard(buttons)
+
+
+def email_status(tr: Translator, smtp: SmtpSettings | None) -> Html:
+    if smtp is None:
+        return tr._(
+            "E-mail sending: off — set SMTP_HOST and SMTP_FROM in the bot's environment to send reminders "
+            "by e-mail too."
+        )
+    return tr._("E-mail sending: on (from {sender})", sender=smtp.sender)
 
 
 async def ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> str:
@@ -41,8 +73,13 @@ async def ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> st
 
 
 async def start(update: Update, ctx: RelanceContext) -> str | int:
-    """/start: a newcomer is welcomed and onboarded; a known freelancer gets a short reminder of what to do."""
+    """/start: a newcomer is welcomed and onboarded; a known freelancer gets a short reminder of what to do.
+
+    A client (a chat bound by an invitation) is no freelancer: they get their invoices instead.
+    """
     freelancer = await freelancer_of(update, ctx)
+    if freelancer is None and await show_menu(update, ctx):
+        return END
     if freelancer and freelancer.onboarded:
         tr = tr_for(update, ctx, freelancer)
         await answer(
@@ -78,7 +115,7 @@ async def settings(update: Update, ctx: RelanceContext) -> int:
     if freelancer is None:
         await answer(update, tr_for(update, ctx)._("Send /start first so that I can set up your account."))
         return END
-    text, markup = settings_card(freelancer, tr_for(update, ctx, freelancer))
+    text, markup = settings_card(freelancer, tr_for(update, ctx, freelancer), ctx.services.smtp)
     await answer(update, text, markup)
     return END
 
@@ -149,6 +186,53 @@ async def _finish(update: Update, ctx: RelanceContext, freelancer: Freelancer, m
             ),
         )
         return END
-    text, markup = settings_card(freelancer, tr)
+    text, markup = settings_card(freelancer, tr, ctx.services.smtp)
     await answer(update, tr._("Saved.") + "\n\n" + text, markup)
     return END
+
+
+async def toggle_copy_me(update: Update, ctx: RelanceContext) -> None:
+    """The "Copy me" button: be copied (Cc) on the reminder e-mails to clients, or not."""
+    freelancer = await freelancer_of(update, ctx)
+    query = update.callback_query
+    if freelancer is None or query is None:
+        await refuse_callback(update, tr_for(update, ctx), "no freelancer")
+        return
+    freelancer = await ctx.store.freelancers.update(freelancer.id, copy_me=not freelancer.copy_me)
+    tr = tr_for(update, ctx, freelancer)
+    if freelancer.copy_me and not freelancer.reply_to_email:
+        await query.answer(tr.plain("Set your reply-to e-mail too: the copy goes there."), show_alert=True)
+    else:
+        await query.answer()
+    text, markup = settings_card(freelancer, tr, ctx.services.smtp)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def send_test_email(update: Update, ctx: RelanceContext) -> None:
+    """The "Send me a test e-mail" button: a sample reminder to the freelancer's own address."""
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer is None:
+        await refuse_callback(update, tr_for(update, ctx), "no freelancer")
+        return
+    tr, smtp, address = tr_for(update, ctx, freelancer), ctx.services.smtp, freelancer.reply_to_email
+    if smtp is None:
+        await answer(update, email_status(tr, smtp))
+        return
+    if not address:
+        await answer(
+            update, tr._("Set your reply-to e-mail first (in /settings): the test e-mail goes there.")
+        )
+        return
+    today = ctx.clock.now().astimezone(ZoneInfo(freelancer.timezone)).date()
+    custom = await ctx.store.templates.get(freelancer.id, "friendly", freelancer.language)
+    try:
+        await send_one(smtp, sample_email(freelancer, today, custom), ctx.clock.now())
+    except (EmailDeliveryError, InvalidEmail) as exc:
+        text = tr._("❌ The test e-mail to {email} was not sent: {reason}", email=address, reason=str(exc))
+    else:
+        text = tr._(
+            "✅ Test e-mail sent to {email}: this is what your clients receive. If it does not arrive, look in "
+            "the spam folder.",
+            email=address,
+        )
+    await answer(update, text)

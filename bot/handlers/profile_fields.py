@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from holidays import list_supported_countries
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from bot.channels.email import InvalidEmail, validate_address
 from bot.domain.money import AmountError, parse_currency
 from bot.domain.zones import COMMON_ZONES, resolve_timezone
-from bot.i18n import SUPPORTED, Html, Translator
+from bot.i18n import N_, SUPPORTED, Html, Translator
 from bot.storage import Freelancer
 
 MAX_NAME_LENGTH = 80
@@ -55,12 +55,11 @@ def _name(text: str, tr: Translator) -> str:
 
 
 def validate_email_address(text: str, tr: Translator) -> str:
-    address = clean_text(text)
-    if "\r" in text or "\n" in text.strip():
-        address = ""
+    """Accept exactly what the e-mail channel can send to (its `validate_address`), normalized."""
+    address = "" if "\r" in text or "\n" in text.strip() else clean_text(text)
     try:
-        return validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError:
+        return validate_address(address)
+    except InvalidEmail:
         raise Invalid(
             tr._("That is not a valid e-mail address. Please type one, for example claire@example.com.")
         ) from None
@@ -161,6 +160,32 @@ def _send_time(text: str, tr: Translator) -> str:
     raise Invalid(tr._("Please type a time between 08:00 and 19:59, for example 09:30."))
 
 
+APPROVAL_MODES = {"auto": N_("Send unless I skip"), "manual": N_("Send only what I approve")}
+NOTIFY_MODES = {"each": N_("After each sending"), "daily": N_("One daily summary")}
+SWITCH = {"on": N_("On"), "off": N_("Off")}
+
+
+def _one_of(options: dict[str, str]) -> Callable[[str, Translator], str]:
+    """A setting chosen with buttons: the button's value, or the same code typed."""
+
+    def parse(text: str, tr: Translator) -> str:
+        code = clean_text(text).lower()
+        if code not in options:
+            raise Invalid(
+                tr._(
+                    "Please choose with the buttons, for example “{example}”.",
+                    example=tr.plain(next(iter(options.values()))),
+                )
+            )
+        return code
+
+    return parse
+
+
+def _switch(text: str, tr: Translator) -> bool:
+    return _one_of(SWITCH)(text, tr) == "on"
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -169,9 +194,13 @@ class Field:
     parse: Callable[[str, Translator], Any]
     choices: Callable[[Translator], list[tuple[str, str]]] = lambda tr: []
     optional: bool = False
+    display: Callable[[Any, Translator], str] | None = None
+    """How a stored code is shown (a setting chosen among labelled options)."""
 
     def show(self, freelancer: Freelancer, tr: Translator) -> str:
         value = getattr(freelancer, self.key)
+        if self.display is not None:
+            return self.display(value, tr)
         if value in (None, ""):
             return tr.plain("not set")
         if self.key == "language":
@@ -294,6 +323,39 @@ FIELDS: dict[str, Field] = {
             ),
             _payment_link,
             optional=True,
+        ),
+        Field(
+            "approval_mode",
+            lambda tr: tr.plain("Approval"),
+            lambda tr: tr._(
+                "Every evening at 18:00 I show you tomorrow's reminders. Should they go out unless you "
+                "skip them, or only those you approve?"
+            ),
+            _one_of(APPROVAL_MODES),
+            lambda tr: [(tr.plain(label), code) for code, label in APPROVAL_MODES.items()],
+            display=lambda value, tr: tr.plain(APPROVAL_MODES.get(value, APPROVAL_MODES["auto"])),
+        ),
+        Field(
+            "notify_mode",
+            lambda tr: tr.plain("Sending notices"),
+            lambda tr: tr._(
+                "When reminders go out, should I tell you after each sending, or once a day in the "
+                "18:00 summary?"
+            ),
+            _one_of(NOTIFY_MODES),
+            lambda tr: [(tr.plain(label), code) for code, label in NOTIFY_MODES.items()],
+            display=lambda value, tr: tr.plain(NOTIFY_MODES.get(value, NOTIFY_MODES["each"])),
+        ),
+        Field(
+            "digest_enabled",
+            lambda tr: tr.plain("Weekly digest"),
+            lambda tr: tr._(
+                "Every Monday at 09:00 I can send you a digest: what is overdue, what was sent last week "
+                "and what falls due this week. Do you want it?"
+            ),
+            _switch,
+            lambda tr: [(tr.plain(label), code) for code, label in SWITCH.items()],
+            display=lambda value, tr: tr.plain(SWITCH["on" if value else "off"]),
         ),
     ]
 }

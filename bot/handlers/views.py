@@ -12,8 +12,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import DateError, DateErrorReason
 from bot.domain.money import AmountError, AmountErrorReason
+from bot.domain.plans import CUSTOM_CODE, Plan, PlanError
 from bot.handlers.common import cb, keyboard
-from bot.i18n import Html, Translator
+from bot.i18n import N_, Html, Translator
 from bot.storage import Freelancer, Invoice, Payment
 
 
@@ -53,12 +54,36 @@ def status_phrase(tr: Translator, invoice: Invoice) -> Html:
     return tr._("Open")
 
 
+PLAN_NAMES = {"standard": N_("Standard"), "gentle": N_("Gentle"), "once": N_("Once"), "custom": N_("Custom")}
+
+
+def plan_label(tr: Translator, spec: str | None) -> str:
+    """A plan as freelancers know it: "Gentle", or "Custom (-7, 0, 7, then every 7 days, 4 more at most)"."""
+    try:
+        plan = Plan.from_spec(spec or "standard")
+    except PlanError:
+        return tr.plain("Standard")
+    if plan.code != CUSTOM_CODE:
+        return tr.plain(PLAN_NAMES[plan.code])
+    days = ", ".join(str(offset) for offset in plan.offsets)
+    if plan.repeat_every is not None and plan.repeat_max is not None:
+        days = tr.plain(
+            "{days}, then every {every} days, {count} more at most",
+            days=days, every=plan.repeat_every, count=plan.repeat_max,
+        )  # fmt: skip
+    elif plan.repeat_every is not None:
+        days = tr.plain("{days}, then every {every} days until paid", days=days, every=plan.repeat_every)
+    return tr.plain("Custom ({days})", days=days)
+
+
 def reminders_phrase(tr: Translator, invoice: Invoice) -> Html:
     if not invoice.reminders_enabled:
         return tr._("off")
     if invoice.reminders_paused:
         return tr._("paused")
-    return tr._("on ({plan})", plan=invoice.plan or "standard")
+    if invoice.plan is None:
+        return tr._("on (the client's or your default plan)")
+    return tr._("on ({plan})", plan=plan_label(tr, invoice.plan))
 
 
 def invoice_card(tr: Translator, invoice: Invoice, payments: list[Payment], today: date) -> Html:
@@ -100,7 +125,14 @@ def invoice_buttons(tr: Translator, invoice: Invoice) -> InlineKeyboardMarkup:
         else:
             toggle = (tr.plain("▶️ Resume reminders"), cb("inv", "resume", invoice.id))
         rows.append([toggle, (tr.plain("✏️ Edit"), cb("inv", "edit", invoice.id))])
+        rows.append([(tr.plain("🔔 Remind now"), cb("rm", "now", invoice.id)),
+                     (tr.plain("🧪 Send me a test"), cb("rm", "test", invoice.id))])  # fmt: skip
+        rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id)),
+                     (tr.plain("📅 Schedule"), cb("rm", "sched", invoice.id)),
+                     (tr.plain("🔔 Plan"), cb("pl", "show", "i", invoice.id))])  # fmt: skip
         rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
+    else:
+        rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id))])
     return keyboard(rows)
 
 

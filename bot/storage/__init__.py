@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, StorageError
 from bot.storage.freelancers import Freelancer, Freelancers
+from bot.storage.invitations import Invitations
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
 from bot.storage.persistence import SqlitePersistence
@@ -36,6 +38,8 @@ class Store:
         self.invoices = Invoices(db)
         self.reminders = Reminders(db)
         self.templates = Templates(db)
+        self.invitations = Invitations(db)
+        self.client_requests = ClientRequests(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

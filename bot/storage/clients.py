@@ -222,7 +222,8 @@ class Clients:
     async def link_telegram(self, contact_id: int, chat_id: int | None) -> None:
         """Bind (or unbind, with None) the Telegram chat where this contact receives reminders."""
         await self._db.execute(
-            "UPDATE contacts SET telegram_chat_id = ?, telegram_status = NULL WHERE id = ?", (chat_id, contact_id)
+            "UPDATE contacts SET telegram_chat_id = ?, telegram_status = NULL WHERE id = ?",
+            (chat_id, contact_id),
         )
 
     async def set_telegram_status(self, contact_id: int, status: str | None) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.storage.db import Database
 
@@ -68,6 +69,7 @@ EDITABLE = frozenset(
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
+DAY_MARKS = frozenset({"last_preview_on", "last_digest_on"})
 
 
 def _row(row: sqlite3.Row) -> Freelancer:
@@ -118,6 +120,36 @@ class Freelancers:
         updated = await self.get(freelancer_id)
         assert updated is not None
         return updated
+
+    async def zones(self) -> list[str]:
+        """Every time zone some onboarded freelancer lives in (the hourly job checks each zone's clock)."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT timezone FROM freelancers WHERE onboarded = 1 ORDER BY timezone"
+        )
+        return [str(r["timezone"]) for r in rows]
+
+    async def onboarded_in_zones(self, zones: Sequence[str]) -> list[Freelancer]:
+        if not zones:
+            return []
+        marks = ", ".join("?" for _ in zones)
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM freelancers WHERE onboarded = 1 AND timezone IN ({marks}) ORDER BY id",
+            tuple(zones),
+        )
+        return [_row(r) for r in rows]
+
+    async def claim_day(self, freelancer_id: int, mark: str, day: date) -> bool:
+        """Record that today's preview or digest is being sent; False if it already was (by rowcount).
+
+        Like claiming a reminder: two overlapping hourly runs cannot both send it.
+        """
+        if mark not in DAY_MARKS:
+            raise ValueError(f"not a day mark: {mark}")
+        cursor = await self._db.execute(
+            f"UPDATE freelancers SET {mark} = ? WHERE id = ? AND ({mark} IS NULL OR {mark} != ?)",
+            (day.isoformat(), freelancer_id, day.isoformat()),
+        )
+        return cursor.rowcount == 1
 
     async def delete(self, freelancer_id: int) -> None:
         await self._db.execute("DELETE FROM freelancers WHERE id = ?", (freelancer_id,))

@@ -211,6 +211,29 @@ class Invoices:
         )
         return [_invoice(r) for r in rows]
 
+    async def latest_open(self, freelancer_id: int) -> Invoice | None:
+        """The most recently registered open invoice (a realistic sample for template previews)."""
+        row = await self._db.fetchone(
+            _SELECT + "WHERE i.freelancer_id = ? AND i.status = 'open' ORDER BY i.created_at DESC, i.id DESC "
+            "LIMIT 1",
+            (freelancer_id,),
+        )
+        return _invoice(row) if row else None
+
+    async def open_following_plan(self, freelancer_id: int, client_id: int | None = None) -> list[Invoice]:
+        """Open invoices without a plan of their own: those of `client_id`, which follow the client's
+        plan, or (no client_id) those whose client has no plan either, which follow the default.
+        """
+        where, params = "AND c.plan IS NULL", [freelancer_id]
+        if client_id is not None:
+            where, params = "AND i.client_id = ?", [freelancer_id, client_id]
+        rows = await self._db.fetchall(
+            _SELECT + f"WHERE i.freelancer_id = ? AND i.status = 'open' AND i.plan IS NULL {where} "
+            "ORDER BY i.due_date, i.id",
+            params,
+        )
+        return [_invoice(r) for r in rows]
+
     async def for_client(self, freelancer_id: int, client_id: int, *, status: str = "open") -> list[Invoice]:
         rows = await self._db.fetchall(
             _SELECT

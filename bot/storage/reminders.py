@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from bot.storage.db import Database
 
 FINISHED = ("sent", "failed", "skipped", "uncertain")
+MANUAL_STEP = -1
+"""The step of a reminder sent on the freelancer's request rather than by the plan."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,35 @@ class Reminders:
     async def approve(self, reminder_id: int) -> None:
         await self._db.execute("UPDATE reminders SET approved = 1 WHERE id = ?", (reminder_id,))
 
+    async def add_manual(self, invoice_id: int, *, tone: str, offset_days: int, at: datetime) -> int:
+        """A one-off client reminder the freelancer asked for ("Remind now"), planned at `at`.
+
+        Its step is MANUAL_STEP: it belongs to no plan, so a later re-plan simply drops it if unsent.
+        It is pre-approved: the freelancer asked for it, even in manual approval mode.
+        """
+        cursor = await self._db.execute(
+            "INSERT INTO reminders (invoice_id, step, offset_days, tone, audience, scheduled_at, approved) "
+            "VALUES (?, ?, ?, ?, 'client', ?, 1)",
+            (invoice_id, MANUAL_STEP, offset_days, tone, _stamp(at)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def postpone(self, reminder_id: int, when: datetime, reason: str) -> bool:
+        """Move a still-planned row to `when`; False when it was sent, skipped or cancelled meanwhile."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET scheduled_at = ?, last_error = ? WHERE id = ? AND status = 'planned'",
+            (_stamp(when), reason, reminder_id),
+        )
+        return cursor.rowcount == 1
+
+    async def skip(self, reminder_id: int, reason: str) -> bool:
+        """planned or held → skipped, only if it still is (checked by rowcount)."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET status = 'skipped', last_error = ? WHERE id = ? AND status IN ('planned', 'held')",
+            (reason, reminder_id),
+        )
+        return cursor.rowcount == 1
+
     # Reading -----------------------------------------------------------------------------------
     async def get(self, freelancer_id: int, reminder_id: int) -> Reminder | None:
         row = await self._db.fetchone(
@@ -234,6 +265,13 @@ class Templates:
             "ON CONFLICT (freelancer_id, tone, locale) DO UPDATE SET body = excluded.body",
             (freelancer_id, tone, locale, body),
         )
+
+    async def customised(self, freelancer_id: int) -> set[tuple[str, str]]:
+        """The (tone, locale) pairs for which the freelancer wrote their own text."""
+        rows = await self._db.fetchall(
+            "SELECT tone, locale FROM templates WHERE freelancer_id = ?", (freelancer_id,)
+        )
+        return {(str(r["tone"]), str(r["locale"])) for r in rows}
 
     async def reset(self, freelancer_id: int, tone: str, locale: str) -> None:
         await self._db.execute(

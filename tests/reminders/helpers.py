@@ -24,7 +24,7 @@ async def invoice_with_reminders(
     h: Harness,
     *,
     due: date = date(2026, 12, 1),
-    plan: str = "standard",
+    plan: str | None = "standard",  # None: the invoice follows its client's or the default plan
     number: str = "F-1",
     client_chat: int | None = CLIENT_CHAT,
     user: TelegramUser | None = None,
