@@ -16,7 +16,7 @@ from bot.domain.planning import pending_schedule, plan_schedule
 from bot.domain.plans import DEFAULT_PLAN, Plan, PlanError
 from bot.storage import Freelancer, Invoice, Store
 from bot.storage.clients import Client
-from bot.storage.reminders import PlannedRow
+from bot.storage.reminders import FINISHED, PlannedRow
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,14 @@ class ReminderPlanner:
             assert freelancer is not None
             rows = self.rows_for(invoice, client, freelancer, self.clock.now(),
                                  await self.store.reminders.last_sent_at(invoice.id))  # fmt: skip
-            await self.store.reminders.replace_plan(invoice.id, rows)
+            done = {
+                (r.step, r.tone)
+                for r in await self.store.reminders.for_invoice(invoice.id)
+                if r.status in FINISHED
+            }
+            await self.store.reminders.replace_plan(
+                invoice.id, [r for r in rows if (r.step, r.tone) not in done]
+            )
         if self.rearm is not None:
             await self.rearm()
 

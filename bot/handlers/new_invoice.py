@@ -22,7 +22,14 @@ from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
 from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, tr_for
 from bot.handlers.profile_fields import MAX_NAME_LENGTH, Invalid, clean_text, validate_email_address
-from bot.handlers.views import amount_problem, date_problem, invoice_buttons, invoice_card, local_today
+from bot.handlers.views import (
+    amount_problem,
+    date_problem,
+    invoice_buttons,
+    invoice_card,
+    local_today,
+    plan_label,
+)
 from bot.i18n import Html, Translator, translator
 from bot.storage import Freelancer
 from bot.storage.invoices import DuplicateNumberError, NewInvoice, next_number
@@ -137,9 +144,17 @@ async def question(step: Step, name: str) -> Question:
             "A short description for you and your client? For example <i>Website redesign, phase 1</i>."
         ), [skip]
     if name == "reminders":
+        default = await default_plan(step)
         plans = [
-            (tr.plain("Reminders: {plan}", plan=plan_name(tr, code)), cb("nw", "plan", code))
+            (
+                tr.plain("Reminders: {plan} (default)", plan=plan_label(tr, default)),
+                cb("nw", "plan", "default"),
+            )
+        ]
+        plans += [
+            (tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), cb("nw", "plan", code))
             for code in BUILTIN_PLANS
+            if code != default
         ]
         return tr._(
             "Should I remind the client if it is not paid on time? <b>Standard</b>: a courtesy note 3 days "
@@ -149,9 +164,11 @@ async def question(step: Step, name: str) -> Question:
     return summary(step), summary_buttons(tr)
 
 
-def plan_name(tr: Translator, code: str | None) -> str:
-    names = {"standard": tr.plain("Standard"), "gentle": tr.plain("Gentle"), "once": tr.plain("Once")}
-    return names.get(code or "standard", code or "standard")
+async def default_plan(step: Step) -> str:
+    """The plan an invoice without its own follows: its client's, else the freelancer's default."""
+    client_id = step.draft.get("client_id")
+    client = await step.ctx.store.clients.get(step.freelancer.id, client_id) if client_id else None
+    return (client.plan if client else None) or step.freelancer.default_plan
 
 
 def due_warning_text(step: Step) -> Html:
@@ -184,7 +201,10 @@ def summary(step: Step) -> Html:
         tr._("File: {name}", name=d.get("file_name") or tr.plain("none")),
         tr._("Description: {text}", text=d.get("description") or tr.plain("none")),
         tr._(
-            "Reminders: {plan}", plan=plan_name(tr, d.get("plan")) if d.get("reminders") else tr.plain("off")
+            "Reminders: {plan}",
+            plan=plan_label(tr, d.get("plan") or d.get("default_plan"))
+            if d.get("reminders")
+            else tr.plain("off"),
         ),
     ]
     return Html("\n".join(lines))
@@ -462,9 +482,12 @@ async def confirm_due(update: Update, step: Step, value: str) -> str:
 
 
 async def choose_plan(update: Update, step: Step, value: str) -> str:
-    if value != "off" and value not in BUILTIN_PLANS:
+    if value not in ("off", "default", *BUILTIN_PLANS):
         return await ask(update, step)
-    step.draft.update(reminders=value != "off", plan=None if value == "off" else value, reminders_done=True)
+    plan = None if value in ("off", "default") else value
+    step.draft.update(
+        reminders=value != "off", plan=plan, reminders_done=True, default_plan=await default_plan(step)
+    )
     return await ask(update, step)
 
 

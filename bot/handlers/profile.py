@@ -23,6 +23,7 @@ from bot.reminder_email import sample_email
 from bot.storage import Freelancer
 
 ASKING = "asking"
+CALENDAR_FIELDS = {"timezone", "send_time", "country"}
 END = ConversationHandler.END
 
 
@@ -166,6 +167,9 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
     if field.key == "timezone" and (country := country_for_timezone(str(value))):
         changes["country"] = country
     freelancer = await ctx.store.freelancers.update(freelancer.id, **changes)
+    if CALENDAR_FIELDS & changes.keys():
+        for invoice in await ctx.store.invoices.open_with_reminders(freelancer.id):
+            await ctx.services.invoice_changed(invoice)  # reminders move with the new calendar
     flow["queue"].pop(0)
     if flow["queue"]:
         return await ask(update, ctx, freelancer)

@@ -220,6 +220,15 @@ class Invoices:
         )
         return _invoice(row) if row else None
 
+    async def open_with_reminders(self, freelancer_id: int) -> list[Invoice]:
+        """Open invoices whose reminders are on: to re-plan when the freelancer's calendar changes."""
+        rows = await self._db.fetchall(
+            _SELECT
+            + "WHERE i.freelancer_id = ? AND i.status = 'open' AND i.reminders_enabled = 1 ORDER BY i.id",
+            (freelancer_id,),
+        )
+        return [_invoice(r) for r in rows]
+
     async def open_following_plan(self, freelancer_id: int, client_id: int | None = None) -> list[Invoice]:
         """Open invoices without a plan of their own: those of `client_id`, which follow the client's
         plan, or (no client_id) those whose client has no plan either, which follow the default.

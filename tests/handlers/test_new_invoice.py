@@ -32,7 +32,7 @@ async def test_guided_invoice_in_english(h: Harness) -> None:
     assert "PDF" in reply.text
     await user.send_document("F-2026-001.pdf", b"%PDF-1.4 test", "application/pdf")
     await user.send("Website redesign")
-    reply = await user.press("Reminders: Standard")
+    reply = await user.press("Reminders: Standard (default)")
     assert "please check" in reply.text
     assert "€1,234.56" in reply.text and "15 Dec 2026" in reply.text
     reply = await user.press("✅ Confirm")
@@ -44,7 +44,7 @@ async def test_guided_invoice_in_english(h: Harness) -> None:
     assert (saved.client_name, saved.amount_minor, saved.currency) == ("ACME Corp", 123456, "EUR")
     assert (saved.issue_date, saved.due_date) == (date(2026, 11, 15), date(2026, 12, 15))
     assert saved.file_name == "F-2026-001.pdf" and saved.file_id
-    assert saved.reminders_enabled and saved.plan == "standard"
+    assert saved.reminders_enabled and saved.plan is None  # follows the client's or the default plan
     contacts = await h.store.clients.contacts(saved.client_id)
     assert [c.email for c in contacts] == ["billing@acme.example"]
 

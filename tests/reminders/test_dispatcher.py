@@ -165,3 +165,21 @@ async def test_notice_step_goes_to_the_freelancer(h: Harness) -> None:
         await h.dispatch()
     assert len(client_texts(h, s.client_chat or 0)) == 4
     assert "formal notice" in h.fake.last_bot_message(s.user.id).text
+
+
+async def test_changing_the_sending_time_moves_planned_reminders(h: Harness) -> None:
+    s = await invoice_with_reminders(h)
+    await s.user.send("/settings")
+    await s.user.press("Sending time")
+    await s.user.send("14:00")
+    rows = await h.store.reminders.for_invoice(s.invoice.id)
+    assert rows[0].scheduled_at == utc(2026, 11, 30, 13, 0)  # 14:00 Paris
+
+
+async def test_a_skipped_step_stays_skipped_when_the_invoice_is_replanned(h: Harness) -> None:
+    s = await invoice_with_reminders(h)
+    rows = await h.store.reminders.for_invoice(s.invoice.id)
+    await h.store.reminders.finish(rows[0].id, "skipped", "skipped by the freelancer")
+    await h.services.invoice_changed(s.invoice)
+    after = [(r.tone, r.status) for r in await h.store.reminders.for_invoice(s.invoice.id)]
+    assert after.count(("courtesy", "skipped")) == 1 and ("courtesy", "planned") not in after
