@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
@@ -24,6 +23,7 @@ from bot.handlers.common import (
     cb_int,
     cb_parts,
     chunk,
+    edit_in_place,
     freelancer_of,
     keyboard,
     refuse_callback,
@@ -371,14 +371,7 @@ async def _client_page(
 
 async def _replace(update: Update, text: str, markup: InlineKeyboardMarkup) -> None:
     """Redraw the message whose button was pressed (turning a page)."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
+    await edit_in_place(update, text, markup)
 
 
 # List and card ------------------------------------------------------------------------------------

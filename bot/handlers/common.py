@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.context import RelanceContext
 from bot.i18n import Translator, locale_from_telegram, translator
@@ -74,6 +75,23 @@ async def answer(update: Update, text: str, markup: InlineKeyboardMarkup | None 
     if update.effective_chat is None:
         return None
     return await update.effective_chat.send_message(text, reply_markup=nonempty(markup))
+
+
+async def edit_in_place(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Redraw the message whose button was pressed; an identical redraw is not sent at all
+    (Telegram refuses it as "message is not modified")."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    markup = nonempty(markup)
+    current = query.message if isinstance(query.message, Message) else None
+    if current is not None and current.text_html == text and current.reply_markup == markup:
+        return
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
 
 
 async def refuse_callback(update: Update, tr: Translator, reason: str) -> None:

@@ -155,7 +155,9 @@ async def confirm(update: Update, ctx: RelanceContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     if not await ctx.store.invitations.bind(invitation.id, chat.id, ctx.clock.now()):
-        await _refuse(update, ctx, invitation.state(chat.id, ctx.clock.now()))
+        fresh = await ctx.store.invitations.get(invitation.id)  # used, revoked or expired meanwhile
+        state = fresh.state(chat.id, ctx.clock.now()) if fresh else "unknown"
+        await _refuse(update, ctx, state if state in PROBLEMS else "used")
         return
     ctx.drafts.pop(DRAFT, None)
     freelancer = await ctx.store.freelancers.get(invitation.freelancer_id)

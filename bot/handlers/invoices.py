@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
@@ -21,9 +20,9 @@ from bot.handlers.common import (
     cb_int,
     cb_parts,
     chunk,
+    edit_in_place,
     freelancer_of,
     keyboard,
-    nonempty,
     refuse_callback,
     tr_for,
 )
@@ -89,12 +88,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -
     if query is None:
         await answer(update, text, markup)
         return
-    await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=nonempty(markup))
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_in_place(update, text, markup)
 
 
 # Lookups ------------------------------------------------------------------------------------------

@@ -144,17 +144,17 @@ async def question(step: Step, name: str) -> Question:
             "A short description for you and your client? For example <i>Website redesign, phase 1</i>."
         ), [skip]
     if name == "reminders":
-        default = await default_plan(step)
+        inherited = await default_plan(step)
         plans = [
             (
-                tr.plain("Reminders: {plan} (default)", plan=plan_label(tr, default)),
+                tr.plain("Reminders: {plan} (default)", plan=plan_label(tr, inherited)),
                 cb("nw", "plan", "default"),
             )
         ]
         plans += [
             (tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), cb("nw", "plan", code))
             for code in BUILTIN_PLANS
-            if code != default
+            if code != inherited
         ]
         return tr._(
             "Should I remind the client if it is not paid on time? <b>Standard</b>: a courtesy note 3 days "
