@@ -26,6 +26,7 @@ from bot.handlers.common import (
     edit_in_place,
     freelancer_of,
     keyboard,
+    onboarded,
     refuse_callback,
     tr_for,
 )
@@ -377,9 +378,8 @@ async def _replace(update: Update, text: str, markup: InlineKeyboardMarkup) -> N
 # List and card ------------------------------------------------------------------------------------
 async def list_clients(update: Update, ctx: RelanceContext) -> None:
     """/clients: the first page of clients with what each still owes."""
-    freelancer = await freelancer_of(update, ctx)
+    freelancer = await onboarded(update, ctx, finished=False)
     if freelancer is None:
-        await answer(update, tr_for(update, ctx)._("Send /start first so that I can set up your account."))
         return
     text, markup = await _client_page(ctx, freelancer, tr_for(update, ctx, freelancer), 0)
     await answer(update, text, markup)

@@ -55,6 +55,17 @@ async def freelancer_of(update: Update, ctx: RelanceContext) -> Freelancer | Non
     return await ctx.store.freelancers.by_telegram_id(user.id) if user else None
 
 
+async def onboarded(update: Update, ctx: RelanceContext, *, finished: bool = True) -> Freelancer | None:
+    """The freelancer talking (set up, unless `finished` is False), or None after asking for /start."""
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer is None or (finished and not freelancer.onboarded):
+        await answer(
+            update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
+        )
+        return None
+    return freelancer
+
+
 def tr_for(update: Update, ctx: RelanceContext, freelancer: Freelancer | None = None) -> Translator:
     """The user's language: their saved choice, else Telegram's, else the operator default."""
     if freelancer is not None:

@@ -23,6 +23,7 @@ from bot.handlers.common import (
     edit_in_place,
     freelancer_of,
     keyboard,
+    onboarded,
     refuse_callback,
     tr_for,
 )
@@ -103,16 +104,6 @@ async def owned_invoice(update: Update, ctx: RelanceContext) -> tuple[Freelancer
         await refuse_callback(update, tr_for(update, ctx, freelancer), "invoice not owned")
         return None
     return freelancer, invoice
-
-
-async def onboarded(update: Update, ctx: RelanceContext) -> Freelancer | None:
-    freelancer = await freelancer_of(update, ctx)
-    if freelancer is None or not freelancer.onboarded:
-        await answer(
-            update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
-        )
-        return None
-    return freelancer
 
 
 # List --------------------------------------------------------------------------------------------
@@ -298,23 +289,22 @@ async def start_partial(update: Update, ctx: RelanceContext) -> str | int:
     return ASK_AMOUNT
 
 
-async def payment_context(
-    update: Update, ctx: RelanceContext
+async def drafted_invoice(
+    update: Update, ctx: RelanceContext, key: str
 ) -> tuple[Freelancer, Invoice, Translator] | None:
+    """The invoice a payment or edit conversation is about (re-read, owned), or None after saying so."""
     freelancer = await freelancer_of(update, ctx)
-    draft = ctx.drafts.get("payment") or {}
+    draft = ctx.drafts.get(key) or {}
     invoice = await ctx.store.invoices.get(freelancer.id, draft.get("invoice_id", 0)) if freelancer else None
     if freelancer is None or invoice is None:
-        await answer(
-            update,
-            tr_for(update, ctx, freelancer)._("That payment is gone. Open the invoice again with /invoices."),
-        )
+        tr = tr_for(update, ctx, freelancer)
+        await answer(update, tr._("That is no longer in progress. Open the invoice again with /invoices."))
         return None
     return freelancer, invoice, tr_for_freelancer(freelancer)
 
 
 async def on_amount(update: Update, ctx: RelanceContext) -> str | int:
-    found = await payment_context(update, ctx)
+    found = await drafted_invoice(update, ctx, "payment")
     if not found:
         return END
     freelancer, invoice, tr = found
@@ -354,7 +344,7 @@ async def on_amount(update: Update, ctx: RelanceContext) -> str | int:
 
 
 async def on_date(update: Update, ctx: RelanceContext) -> str | int:
-    found = await payment_context(update, ctx)
+    found = await drafted_invoice(update, ctx, "payment")
     if not found:
         return END
     freelancer, invoice, tr = found
@@ -403,7 +393,7 @@ async def start_edit(update: Update, ctx: RelanceContext) -> str | int:
 
 
 async def pick_edit_field(update: Update, ctx: RelanceContext) -> str | int:
-    found = await edit_context(update, ctx)
+    found = await drafted_invoice(update, ctx, "invoice_edit")
     field = (cb_parts(update) or [""])[0]
     if not found or field not in EDIT_FIELDS:
         return END
@@ -421,21 +411,8 @@ async def pick_edit_field(update: Update, ctx: RelanceContext) -> str | int:
     return ASK_FIELD
 
 
-async def edit_context(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Invoice, Translator] | None:
-    freelancer = await freelancer_of(update, ctx)
-    draft = ctx.drafts.get("invoice_edit") or {}
-    invoice = await ctx.store.invoices.get(freelancer.id, draft.get("invoice_id", 0)) if freelancer else None
-    if freelancer is None or invoice is None:
-        await answer(
-            update,
-            tr_for(update, ctx, freelancer)._("That change is gone. Open the invoice again with /invoices."),
-        )
-        return None
-    return freelancer, invoice, tr_for_freelancer(freelancer)
-
-
 async def on_edit_value(update: Update, ctx: RelanceContext) -> str | int:
-    found = await edit_context(update, ctx)
+    found = await drafted_invoice(update, ctx, "invoice_edit")
     if not found:
         return END
     freelancer, invoice, tr = found

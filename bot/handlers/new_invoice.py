@@ -20,7 +20,7 @@ from bot.domain.dates import DateError, DueWarning, due_date_warnings, parse_dat
 from bot.domain.money import AmountError, AmountErrorReason, parse_amount, parse_currency
 from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
-from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, tr_for
+from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
 from bot.handlers.profile_fields import MAX_NAME_LENGTH, Invalid, clean_text, validate_email_address
 from bot.handlers.views import (
     amount_problem,
@@ -358,11 +358,8 @@ async def load_step(update: Update, ctx: RelanceContext) -> Step | None:
 
 async def start(update: Update, ctx: RelanceContext) -> str | int:
     """/new [client amount term]: start a draft, filling what the fast path can read."""
-    freelancer = await freelancer_of(update, ctx)
-    if freelancer is None or not freelancer.onboarded:
-        await answer(
-            update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
-        )
+    freelancer = await onboarded(update, ctx)
+    if freelancer is None:
         return END
     draft: Draft = {}
     ctx.drafts["draft"] = draft

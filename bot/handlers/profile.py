@@ -15,7 +15,17 @@ from bot.channels.email import EmailDeliveryError, InvalidEmail, SmtpSettings, s
 from bot.context import RelanceContext
 from bot.domain.zones import country_for_timezone
 from bot.handlers.client_actions import show_menu
-from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, refuse_callback, tr_for
+from bot.handlers.common import (
+    answer,
+    cb,
+    cb_parts,
+    chunk,
+    freelancer_of,
+    keyboard,
+    onboarded,
+    refuse_callback,
+    tr_for,
+)
 from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid
 from bot.handlers.views import plan_label
 from bot.i18n import Html, Translator, escape, locale_from_telegram
@@ -112,9 +122,8 @@ async def start(update: Update, ctx: RelanceContext) -> str | int:
 
 async def settings(update: Update, ctx: RelanceContext) -> int:
     """/settings: every setting with a button to change it."""
-    freelancer = await freelancer_of(update, ctx)
+    freelancer = await onboarded(update, ctx, finished=False)
     if freelancer is None:
-        await answer(update, tr_for(update, ctx)._("Send /start first so that I can set up your account."))
         return END
     text, markup = settings_card(freelancer, tr_for(update, ctx, freelancer), ctx.services.smtp)
     await answer(update, text, markup)

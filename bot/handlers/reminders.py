@@ -12,8 +12,17 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from bot.context import RelanceContext
 from bot.domain.dates import next_business_day
 from bot.domain.planning import clamp_send_time, localize
-from bot.handlers.common import answer, cb, cb_int, cb_parts, freelancer_of, refuse_callback, tr_for
-from bot.handlers.invoices import onboarded, owned_invoice
+from bot.handlers.common import (
+    answer,
+    cb,
+    cb_int,
+    cb_parts,
+    freelancer_of,
+    onboarded,
+    refuse_callback,
+    tr_for,
+)
+from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
 from bot.handlers.reminder_views import render_history, render_schedule, when

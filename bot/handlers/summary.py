@@ -14,11 +14,11 @@ from telegram import InputFile, Update
 
 from bot.context import RelanceContext
 from bot.export import invoices_csv, payments_csv
-from bot.handlers.common import answer, cb, chunk, freelancer_of, keyboard, tr_for
+from bot.handlers.common import answer, cb, chunk, keyboard, onboarded, tr_for
 from bot.handlers.long_messages import Heading, Line, split_message
 from bot.handlers.views import due_phrase, invoice_line, local_today
 from bot.i18n import Html, Translator
-from bot.storage import Freelancer, Invoice
+from bot.storage import Invoice
 
 UPCOMING_DAYS = 7
 """The summary also lists open invoices due from today to this many days ahead."""
@@ -31,7 +31,7 @@ AGEING_LIMITS = (30, 60, 90)
 
 async def overdue(update: Update, ctx: RelanceContext) -> None:
     """/overdue: overdue invoices by client with totals and ageing, then what falls due this week."""
-    freelancer = await _onboarded(update, ctx)
+    freelancer = await onboarded(update, ctx)
     if freelancer is None:
         return
     tr = tr_for(update, ctx, freelancer)
@@ -43,7 +43,7 @@ async def overdue(update: Update, ctx: RelanceContext) -> None:
 
 async def export(update: Update, ctx: RelanceContext) -> None:
     """/export: every invoice and every payment, as two CSV documents."""
-    freelancer = await _onboarded(update, ctx)
+    freelancer = await onboarded(update, ctx)
     if freelancer is None or update.effective_chat is None:
         return
     tr = tr_for(update, ctx, freelancer)
@@ -63,17 +63,6 @@ async def export(update: Update, ctx: RelanceContext) -> None:
         InputFile(payments_csv(payments), filename=f"relance-payments-{stamp}.csv"),
         caption=tr.n_("{n} payment received.", "{n} payments received.", len(payments)),
     )
-
-
-async def _onboarded(update: Update, ctx: RelanceContext) -> Freelancer | None:
-    """The freelancer once set up; otherwise they are told to send /start first."""
-    freelancer = await freelancer_of(update, ctx)
-    if freelancer is None or not freelancer.onboarded:
-        await answer(
-            update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
-        )
-        return None
-    return freelancer
 
 
 # --- The overdue summary --------------------------------------------------------------------------

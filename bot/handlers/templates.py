@@ -16,8 +16,16 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.domain.templates import validate_template
-from bot.handlers.common import answer, cb, cb_parts, freelancer_of, keyboard, refuse_callback, tr_for
-from bot.handlers.invoices import onboarded
+from bot.handlers.common import (
+    answer,
+    cb,
+    cb_parts,
+    freelancer_of,
+    keyboard,
+    onboarded,
+    refuse_callback,
+    tr_for,
+)
 from bot.handlers.reminder_views import (
     missing_essentials,
     placeholder_help,

@@ -130,14 +130,16 @@ class Reminders:
         return _instant(row["next"]) if row and row["next"] is not None else None
 
     async def claim(self, reminder_id: int, now: datetime) -> bool:
-        """planned → sending, only if nobody else did it first (checked by rowcount)."""
-        async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'planned'",
-                (_stamp(now), reminder_id),
-            )
-            return cursor.rowcount == 1
+        """planned → sending, only if nobody else did it first (checked by rowcount).
+
+        One conditional UPDATE is atomic on its own: no BEGIN/COMMIT round trips around it.
+        """
+        cursor = await self._db.execute(
+            "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'planned'",
+            (_stamp(now), reminder_id),
+        )
+        return cursor.rowcount == 1
 
     async def mark_sent(
         self, reminder_id: int, *, now: datetime, channel: str, recipient: str, message_ids: Sequence[str]

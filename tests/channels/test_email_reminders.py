@@ -166,7 +166,7 @@ async def test_reminder_to_an_email_only_client_arrives_in_french_with_pdf_and_q
     assert str(message["Reply-To"]) == FREELANCER_MAIL
     assert message["Message-ID"].startswith(f"<invoice-{s.invoice.id}-")
     assert message["In-Reply-To"] is None
-    assert message["Subject"] == "Invoice F-1 — due on 1 décembre 2026"
+    assert message["Subject"] == "Facture F-1 — échéance le 1 décembre 2026"  # in the client's language
     text, html = body(message, "plain"), body(message, "html")
     for part in (text, html):
         assert "Bonjour ACME" in part and "arrive à échéance le 1 décembre 2026" in part
