@@ -146,6 +146,7 @@ async def start_harness(
     fake: FakeTelegram | None = None,
     smtp: SmtpSettings | None = None,
     read_timeout: float = 5.0,
+    rate_limiter: Any = None,
     **config: Any,
 ) -> Harness:
     """``smtp``: e-mail settings (e.g. a test SMTP server's); the config keeps ``smtp=None`` either way.
@@ -156,7 +157,7 @@ async def start_harness(
     services = Services(
         config=make_config(db_path, **config), store=store, clock=clock, smtp=smtp, background_jobs=False
     )
-    app = build_application(services, request=FakeRequest(fake, read_timeout=read_timeout))
+    app = build_application(services, request=FakeRequest(fake, read_timeout=read_timeout), rate_limiter=rate_limiter)
     await app.initialize()
     await app.start()
     await after_start(app)

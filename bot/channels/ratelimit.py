@@ -19,13 +19,20 @@ PER_CHAT = {"per_chat": True}
 _MAX_TRACKED_CHATS = 10_000
 
 
+OVERALL_PER_SECOND = 29
+CHAT_INTERVAL_SECONDS = 1.05
+
+
 class RelanceRateLimiter(AIORateLimiter):
-    def __init__(self, *, overall_max_rate: float = 30, max_retries: int = 3) -> None:
-        super().__init__(overall_max_rate=overall_max_rate, overall_time_period=1, max_retries=max_retries)
+    """A leaky bucket of capacity one: messages are spaced evenly, so no sliding second ever holds
+    more than 30 (a bucket of 30 per second would allow bursts of up to 60 in one second)."""
+
+    def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 3) -> None:
+        super().__init__(overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, 1)
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, CHAT_INTERVAL_SECONDS)
         self._chats[chat_id] = limiter
         while len(self._chats) > _MAX_TRACKED_CHATS:
             self._chats.popitem(last=False)

@@ -47,8 +47,9 @@ def settings_card(
     plan = tr.plain("Reminder plan")
     lines.append(f"<b>{escape(plan)}</b>: {escape(plan_label(tr, freelancer.default_plan))}")
     copy_me = tr.plain("on") if freelancer.copy_me else tr.plain("off")
+    copy_label = tr.plain("Copy me on e-mails")
     lines += [
-        f"<b>{escape(tr.plain('Copy me on e-mails'))}</b>: {escape(copy_me)}",
+        f"<b>{escape(copy_label)}</b>: {escape(copy_me)}",
         "",
         email_status(tr, smtp),
     ]
