@@ -108,6 +108,7 @@ class Dispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._sent: dict[int, tuple[Freelancer, list[Job]]] = {}
         self._stopping = False
+        self._freelancers: dict[int, Freelancer] = {}
 
     def stop(self) -> None:
         """Shutting down: claim nothing more; sends already under way finish and are recorded."""
@@ -120,6 +121,7 @@ class Dispatcher:
         paces them); the freelancer gets one notice per run listing what went out.
         """
         async with self._lock:
+            self._freelancers = {}
             handled = 0
             try:
                 while True:
@@ -173,7 +175,7 @@ class Dispatcher:
             await self.store.reminders.finish(latest.id, "skipped", "not approved in the evening preview")
             return
         if await self.store.reminders.claim(latest.id, self.clock.now()):
-            await self.send_claimed(latest)
+            await self.send_claimed(latest, job)
 
     async def _may_send_now(self, job: Job) -> bool:
         """Inactive invoices cancel the row; quiet hours and one-a-day move it later."""
@@ -205,7 +207,11 @@ class Dispatcher:
         invoice = await self.store.invoices.get_any(reminder.invoice_id)
         if invoice is None:
             return None
-        freelancer = await self.store.freelancers.get(invoice.freelancer_id)
+        freelancer = self._freelancers.get(invoice.freelancer_id)
+        if freelancer is None:  # read once per run: a freelancer often has several reminders due
+            freelancer = await self.store.freelancers.get(invoice.freelancer_id)
+            if freelancer is not None:
+                self._freelancers[freelancer.id] = freelancer
         client = await self.store.clients.get(invoice.freelancer_id, invoice.client_id)
         if freelancer is None or client is None:
             return None
@@ -213,15 +219,14 @@ class Dispatcher:
         return Job(reminder, invoice, freelancer, client, contacts)
 
     # Sending -----------------------------------------------------------------------------------
-    async def send_claimed(self, reminder: Reminder) -> None:
-        """Deliver a row this process has claimed (status `sending`) and record the outcome."""
-        job = await self._load(reminder)  # read again after the claim: paid wins
-        if (
-            job is None
-            or not job.invoice.is_open
-            or job.invoice.reminders_paused
-            or not job.invoice.reminders_enabled
-        ):
+    async def send_claimed(self, reminder: Reminder, job: Job | None = None) -> None:
+        """Deliver a row this process has claimed (status `sending`) and record the outcome.
+
+        The invoice is read again after the claim: a payment recorded meanwhile wins.
+        """
+        if job is None:
+            job = await self._load(reminder)
+        if job is None or not await self.store.invoices.wants_reminders(job.invoice.id):
             await self.store.reminders.finish(reminder.id, "cancelled", "invoice paid, cancelled or paused")
             return
         try:

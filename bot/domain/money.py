@@ -392,6 +392,7 @@ def _checked_money(whole: str, fraction: str, negative: bool, currency: str) -> 
 # --- Formatting ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def format_money(money: Money, locale: str) -> str:
     """ "1 234,56 €" in French, "€1,234.56" in English (Babel's own spaces: narrow no-break)."""
     return format_currency(money.to_decimal(), money.currency, locale=babel_locale(locale))

@@ -173,6 +173,15 @@ class Invoices:
         row = await self._db.fetchone(_SELECT + "WHERE i.id = ?", (invoice_id,))
         return _invoice(row) if row else None
 
+    async def wants_reminders(self, invoice_id: int) -> bool:
+        """Open, reminders on and not paused: checked again right before a reminder goes out."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM invoices WHERE id = ? AND status = 'open' AND reminders_enabled = 1 "
+            "AND reminders_paused = 0",
+            (invoice_id,),
+        )
+        return row is not None
+
     async def by_number(self, freelancer_id: int, number: str) -> Invoice | None:
         row = await self._db.fetchone(
             _SELECT + "WHERE i.freelancer_id = ? AND lower(i.number) = lower(?)",
