@@ -83,85 +83,133 @@ def next_question(draft: Draft) -> str:
 Question = tuple[Html, list[list[tuple[str, str]]]]
 
 
-async def question(step: Step, name: str) -> Question:
-    tr, draft = step.tr, step.draft
-    skip = [(tr.plain("Skip"), cb("nw", "skip"))]
-    if name == "client":
-        recent = await step.ctx.store.clients.recent(step.freelancer.id)
-        buttons = [(c.name[:30], cb("nw", "client", c.id)) for c in recent]
-        return tr._(
-            "Which client is it for? Tap a recent one or type a name, for example <i>ACME</i>."
-        ), chunk(buttons, 2)
-    if name == "client_email":
-        return tr._(
-            "New client “{name}”. What is their e-mail address for reminders? For example "
-            "<i>compta@acme.fr</i>. You can skip this and add it later.",
-            name=draft["client_name"],
-        ), [skip]
-    if name == "number":
-        suggested = next_number(
-            await step.ctx.store.invoices.last_number(step.freelancer.id), step.today.year
-        )
-        return tr._("Invoice number? For example <i>{example}</i>.", example=suggested), [
-            [(suggested, cb("nw", "pick", suggested))]
-        ]
-    if name == "currency":
-        codes = draft["currency_candidates"][:6]
-        return tr._(
-            "Which currency is “{text}”? Tap one or type its code.", text=draft["amount_text"]
-        ), chunk([(code, cb("nw", "pick", code)) for code in codes], 3)
-    if name == "amount":
-        return tr._(
-            "Amount of the invoice, including taxes? For example <i>1 234,56 €</i> or <i>1200</i> (in {currency}).",
-            currency=step.freelancer.default_currency,
-        ), []
-    if name == "issue_date":
-        return tr._("Issue date? For example <i>15/11/2026</i>, or tap Today."), [
-            [(tr.plain("Today ({date})", date=tr.date(step.today)), cb("nw", "pick", step.today.isoformat()))]
-        ]
-    if name == "due_confirm":
-        return due_warning_text(step), [
-            [(tr.plain("Yes, keep it"), cb("nw", "yes")), (tr.plain("No, change it"), cb("nw", "no"))]
-        ]
-    if name == "due_date":
-        term = step.freelancer.payment_term_days
-        default = step.issue_date + timedelta(days=term)
-        return tr._(
-            "Due date? A date (<i>15/01/2027</i>) or a term from the issue date (<i>30 days</i>, "
-            "<i>end of month</i>, <i>45 days end of month</i>)."
-        ), [
-            [
-                (
-                    tr.plain("In {days} days ({date})", days=term, date=tr.date(default)),
-                    cb("nw", "pick", default.isoformat()),
-                )
-            ]
-        ]
-    if name == "file":
-        return tr._("Send the invoice as a PDF or a photo, so reminders can include it. Or tap Skip."), [skip]
-    if name == "description":
-        return tr._(
-            "A short description for you and your client? For example <i>Website redesign, phase 1</i>."
-        ), [skip]
-    if name == "reminders":
-        inherited = await default_plan(step)
-        plans = [
+def skip_row(tr: Translator) -> list[tuple[str, str]]:
+    return [(tr.plain("Skip"), cb("nw", "skip"))]
+
+
+def suggestion(label: str, value: str) -> list[tuple[str, str]]:
+    """A suggestion button: pressing it is the same as typing `value`."""
+    return [(label, cb("nw", "pick", value))]
+
+
+async def ask_client(step: Step) -> Question:
+    recent = await step.ctx.store.clients.recent(step.freelancer.id)
+    buttons = [(c.name[:30], cb("nw", "client", c.id)) for c in recent]
+    text = step.tr._("Which client is it for? Tap a recent one or type a name, for example <i>ACME</i>.")
+    return text, chunk(buttons, 2)
+
+
+async def ask_client_email(step: Step) -> Question:
+    text = step.tr._(
+        "New client “{name}”. What is their e-mail address for reminders? For example "
+        "<i>compta@acme.fr</i>. You can skip this and add it later.",
+        name=step.draft["client_name"],
+    )
+    return text, [skip_row(step.tr)]
+
+
+async def ask_number(step: Step) -> Question:
+    previous = await step.ctx.store.invoices.last_number(step.freelancer.id)
+    suggested = next_number(previous, step.today.year)
+    return step.tr._("Invoice number? For example <i>{example}</i>.", example=suggested), [
+        suggestion(suggested, suggested)
+    ]
+
+
+async def ask_currency(step: Step) -> Question:
+    codes = step.draft["currency_candidates"][:6]
+    text = step.tr._("Which currency is “{text}”? Tap one or type its code.", text=step.draft["amount_text"])
+    return text, chunk([(code, cb("nw", "pick", code)) for code in codes], 3)
+
+
+async def ask_amount(step: Step) -> Question:
+    text = step.tr._(
+        "Amount of the invoice, including taxes? For example <i>1 234,56 €</i> or <i>1200</i> (in {currency}).",
+        currency=step.freelancer.default_currency,
+    )
+    return text, []
+
+
+async def ask_issue_date(step: Step) -> Question:
+    tr, today = step.tr, step.today
+    label = tr.plain("Today ({date})", date=tr.date(today))
+    return tr._("Issue date? For example <i>15/11/2026</i>, or tap Today."), [
+        suggestion(label, today.isoformat())
+    ]
+
+
+async def ask_due_confirm(step: Step) -> Question:
+    tr = step.tr
+    return due_warning_text(step), [
+        [(tr.plain("Yes, keep it"), cb("nw", "yes")), (tr.plain("No, change it"), cb("nw", "no"))]
+    ]
+
+
+async def ask_due_date(step: Step) -> Question:
+    tr, term = step.tr, step.freelancer.payment_term_days
+    suggested = step.issue_date + timedelta(days=term)
+    label = tr.plain("In {days} days ({date})", days=term, date=tr.date(suggested))
+    text = tr._(
+        "Due date? A date (<i>15/01/2027</i>) or a term from the issue date (<i>30 days</i>, "
+        "<i>end of month</i>, <i>45 days end of month</i>)."
+    )
+    return text, [suggestion(label, suggested.isoformat())]
+
+
+async def ask_file(step: Step) -> Question:
+    text = step.tr._("Send the invoice as a PDF or a photo, so reminders can include it. Or tap Skip.")
+    return text, [skip_row(step.tr)]
+
+
+async def ask_description(step: Step) -> Question:
+    text = step.tr._(
+        "A short description for you and your client? For example <i>Website redesign, phase 1</i>."
+    )
+    return text, [skip_row(step.tr)]
+
+
+async def ask_reminders(step: Step) -> Question:
+    tr, inherited = step.tr, await default_plan(step)
+    rows = [
+        [
             (
                 tr.plain("Reminders: {plan} (default)", plan=plan_label(tr, inherited)),
                 cb("nw", "plan", "default"),
             )
         ]
-        plans += [
-            (tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), cb("nw", "plan", code))
-            for code in BUILTIN_PLANS
-            if code != inherited
-        ]
-        return tr._(
-            "Should I remind the client if it is not paid on time? <b>Standard</b>: a courtesy note 3 days "
-            "before the due date, then reminders 3, 10 and 20 days after. <b>Gentle</b>: on the due date, "
-            "then weekly. <b>Once</b>: only on the due date."
-        ), [[p] for p in plans] + [[(tr.plain("No reminders"), cb("nw", "plan", "off"))]]
-    return summary(step), summary_buttons(tr)
+    ]
+    rows += [
+        [(tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), cb("nw", "plan", code))]
+        for code in BUILTIN_PLANS
+        if code != inherited
+    ]
+    rows.append([(tr.plain("No reminders"), cb("nw", "plan", "off"))])
+    text = tr._(
+        "Should I remind the client if it is not paid on time? <b>Standard</b>: a courtesy note 3 days "
+        "before the due date, then reminders 3, 10 and 20 days after. <b>Gentle</b>: on the due date, "
+        "then weekly. <b>Once</b>: only on the due date."
+    )
+    return text, rows
+
+
+async def ask_summary(step: Step) -> Question:
+    return summary(step), summary_buttons(step.tr)
+
+
+QUESTIONS: dict[str, Callable[[Step], Awaitable[Question]]] = {
+    "client": ask_client,
+    "client_email": ask_client_email,
+    "number": ask_number,
+    "currency": ask_currency,
+    "amount": ask_amount,
+    "issue_date": ask_issue_date,
+    "due_confirm": ask_due_confirm,
+    "due_date": ask_due_date,
+    "file": ask_file,
+    "description": ask_description,
+    "reminders": ask_reminders,
+    "summary": ask_summary,
+}
 
 
 async def default_plan(step: Step) -> str:
@@ -220,7 +268,7 @@ def summary_buttons(tr: Translator) -> list[list[tuple[str, str]]]:
 async def ask(update: Update, step: Step, prefix: Html | None = None) -> str:
     name = next_question(step.draft)
     step.draft["asking"] = name
-    text, rows = await question(step, name)
+    text, rows = await QUESTIONS[name](step)
     if prefix:
         text = Html(f"{prefix}\n\n{text}")
     await answer(update, text, keyboard(rows) if rows else None)
