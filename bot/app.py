@@ -320,6 +320,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(clients.ask_delete, pattern=r"^cl:del:"))
     app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
     app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
+    app.add_handler(CallbackQueryHandler(clients.cycle_channel, pattern=r"^cl:chan:"))
     app.add_handler(CallbackQueryHandler(clients.invite_contact, pattern=r"^cl:invite:"))
     app.add_handler(CallbackQueryHandler(clients.invite_new_contact, pattern=r"^cl:invnew:"))
     app.add_handler(CallbackQueryHandler(clients.revoke_invitation, pattern=r"^cl:revoke:"))

@@ -157,7 +157,9 @@ async def start_harness(
     services = Services(
         config=make_config(db_path, **config), store=store, clock=clock, smtp=smtp, background_jobs=False
     )
-    app = build_application(services, request=FakeRequest(fake, read_timeout=read_timeout), rate_limiter=rate_limiter)
+    app = build_application(
+        services, request=FakeRequest(fake, read_timeout=read_timeout), rate_limiter=rate_limiter
+    )
     await app.initialize()
     await app.start()
     await after_start(app)

@@ -28,7 +28,9 @@ class RelanceRateLimiter(AIORateLimiter):
     more than 30 (a bucket of 30 per second would allow bursts of up to 60 in one second)."""
 
     def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 3) -> None:
-        super().__init__(overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries)
+        super().__init__(
+            overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries
+        )
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:

@@ -209,6 +209,7 @@ def card_buttons(
                 (tr.plain("✖ Remove {contact}", contact=label), cb("cl", "ctdel", contact.id)),
             ]
         )
+        rows.append([(channel_label(tr, contact.channel), cb("cl", "chan", contact.id))])
         invite = [
             (tr.plain("📨 Invite {contact} in Telegram", contact=label), cb("cl", "invite", contact.id))
         ]
@@ -469,6 +470,33 @@ async def confirm_delete(update: Update, ctx: RelanceContext) -> None:
     await ctx.store.clients.delete(freelancer.id, client.id)
     back = keyboard([[(tr.plain("◀ All clients"), cb("cl", "page", 0))]])
     await answer(update, tr._("{name} is deleted, with its contacts and invoices.", name=client.name), back)
+
+
+CHANNELS = ("auto", "telegram", "email", "both")
+
+
+def channel_label(tr: Translator, channel: str) -> str:
+    labels = {
+        "auto": tr.plain("📡 Channel: automatic"),
+        "telegram": tr.plain("📡 Channel: Telegram"),
+        "email": tr.plain("📡 Channel: e-mail"),
+        "both": tr.plain("📡 Channel: Telegram and e-mail"),
+    }
+    return labels.get(channel, labels["auto"])
+
+
+async def cycle_channel(update: Update, ctx: RelanceContext) -> None:
+    """📡 Channel: automatic → Telegram → e-mail → both → automatic, per contact."""
+    if not (owned := await _owned_contact(update, ctx)):
+        return
+    freelancer, tr, client, contact = owned
+    following = (
+        CHANNELS[(CHANNELS.index(contact.channel) + 1) % len(CHANNELS)]
+        if contact.channel in CHANNELS
+        else "auto"
+    )
+    await ctx.store.clients.edit_contact(freelancer.id, contact.id, channel=following)
+    await _show_card(update, ctx, freelancer, client, tr._("Saved."))
 
 
 async def remove_contact(update: Update, ctx: RelanceContext) -> None:

@@ -380,3 +380,22 @@ async def test_another_button_drops_the_question(h: Harness) -> None:
     assert "did not understand" in reply.text
     stored = await h.store.clients.get(freelancer.id, client.id)
     assert stored is not None and stored.name == "ACME SAS"
+
+
+async def test_contact_channel_cycles_through_the_choices(h: Harness) -> None:
+    user, _freelancer, client = await open_card(h)
+    [contact] = await h.store.clients.contacts(client.id)
+    assert contact.channel == "auto"
+    for expected in ("telegram", "email", "both", "auto"):
+        reply = await user.press(channel_button(h, user))
+        assert "Saved." in reply.text
+        [fresh] = await h.store.clients.contacts(client.id)
+        assert fresh.channel == expected
+
+
+def channel_button(h: Harness, user: TelegramUser) -> str:
+    labels = [
+        label for row in h.fake.last_bot_message(user.id).buttons for label in row if label.startswith("📡")
+    ]
+    assert len(labels) == 1, labels
+    return labels[0]

@@ -24,7 +24,11 @@ async def test_thousand_due_reminders_stay_within_telegram_limits(tmp_path: Path
             fake.add_user(9000 + f)
             fake.user(9000 + f).started = True
             await h.store.freelancers.create(
-                telegram_user_id=9000 + f, display_name=f"F{f}", language="en", timezone="Europe/Paris", now=now
+                telegram_user_id=9000 + f,
+                display_name=f"F{f}",
+                language="en",
+                timezone="Europe/Paris",
+                now=now,
             )
         for i in range(DUE):
             freelancer_id = 1 + i % FREELANCERS
@@ -36,7 +40,9 @@ async def test_thousand_due_reminders_stay_within_telegram_limits(tmp_path: Path
             new = NewInvoice(client.id, f"R-{i}", 5_000, "EUR", date(2026, 10, 1), date(2026, 11, 1),
                              reminders_enabled=True)  # fmt: skip
             invoice = await h.store.invoices.create(freelancer_id, new, now=now)
-            await h.store.reminders.replace_plan(invoice.id, [PlannedRow(1, 3, "friendly", "client", now - timedelta(minutes=1))])
+            await h.store.reminders.replace_plan(
+                invoice.id, [PlannedRow(1, 3, "friendly", "client", now - timedelta(minutes=1))]
+            )
         await h.dispatch()
     finally:
         await stop_harness(h)
