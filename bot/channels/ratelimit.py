@@ -7,11 +7,13 @@ to one per second per chat; direct replies to a user's own action are not delaye
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
-from aiolimiter import AsyncLimiter
 from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
@@ -23,22 +25,33 @@ OVERALL_PER_SECOND = 29
 CHAT_INTERVAL_SECONDS = 1.05
 
 
+@dataclass
+class _ChatPace:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_done: float = float("-inf")
+
+
 class RelanceRateLimiter(AIORateLimiter):
-    """A leaky bucket of capacity one: messages are spaced evenly, so no sliding second ever holds
-    more than 30 (a bucket of 30 per second would allow bursts of up to 60 in one second)."""
+    """Even spacing overall, and one message per second per chat counted from the previous answer.
+
+    The overall bucket has capacity one, so no sliding second ever holds more than 30 messages (a
+    bucket of 30 per second allows bursts of up to 60 in one second). A chat's next message waits
+    until a full interval after its previous one was *answered*: pacing from the previous start
+    would let a message delayed by the overall limit land less than a second before the next.
+    """
 
     def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 3) -> None:
         super().__init__(
             overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries
         )
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, CHAT_INTERVAL_SECONDS)
-        self._chats[chat_id] = limiter
+    def _pace(self, chat_id: int) -> _ChatPace:
+        pace = self._chats.pop(chat_id, None) or _ChatPace()
+        self._chats[chat_id] = pace
         while len(self._chats) > _MAX_TRACKED_CHATS:
             self._chats.popitem(last=False)
-        return limiter
+        return pace
 
     async def process_request(
         self,
@@ -51,7 +64,14 @@ class RelanceRateLimiter(AIORateLimiter):
     ) -> bool | JSONDict | list[JSONDict]:
         chat_id = data.get("chat_id")
         if rate_limit_args == PER_CHAT and isinstance(chat_id, int) and chat_id > 0:
-            async with self._chat_limiter(chat_id):
-                return await super().process_request(callback, args, kwargs, endpoint, data, None)
+            pace = self._pace(chat_id)
+            async with pace.lock:
+                wait = pace.last_done + CHAT_INTERVAL_SECONDS - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                try:
+                    return await super().process_request(callback, args, kwargs, endpoint, data, None)
+                finally:
+                    pace.last_done = time.monotonic()
         retries = rate_limit_args if isinstance(rate_limit_args, int) else None
         return await super().process_request(callback, args, kwargs, endpoint, data, retries)
