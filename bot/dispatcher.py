@@ -109,6 +109,7 @@ class Dispatcher:
         self._sent: dict[int, tuple[Freelancer, list[Job]]] = {}
         self._stopping = False
         self._freelancers: dict[int, Freelancer] = {}
+        self._templates: dict[tuple[int, str, str], str | None] = {}
 
     def stop(self) -> None:
         """Shutting down: claim nothing more; sends already under way finish and are recorded."""
@@ -121,7 +122,7 @@ class Dispatcher:
         paces them); the freelancer gets one notice per run listing what went out.
         """
         async with self._lock:
-            self._freelancers = {}
+            self._freelancers, self._templates = {}, {}
             handled = 0
             try:
                 while True:
@@ -203,6 +204,13 @@ class Dispatcher:
             return False
         return True
 
+    async def _template(self, freelancer_id: int, tone: str, locale: str) -> str | None:
+        """The freelancer's own wording, read once per run and kind of reminder."""
+        key = (freelancer_id, tone, locale)
+        if key not in self._templates:
+            self._templates[key] = await self.store.templates.get(freelancer_id, tone, locale)
+        return self._templates[key]
+
     async def _load(self, reminder: Reminder) -> Job | None:
         invoice = await self.store.invoices.get_any(reminder.invoice_id)
         if invoice is None:
@@ -247,7 +255,7 @@ class Dispatcher:
                     self.bot, job.freelancer.telegram_user_id, text, self._invoice_buttons(job)
                 )
             ]
-        custom = await self.store.templates.get(
+        custom = await self._template(
             job.freelancer.id, job.reminder.tone, job.client.language or job.freelancer.language
         )
         message = render_reminder(

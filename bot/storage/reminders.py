@@ -132,7 +132,8 @@ class Reminders:
     async def claim(self, reminder_id: int, now: datetime) -> bool:
         """planned → sending, only if nobody else did it first (checked by rowcount).
 
-        One conditional UPDATE is atomic on its own: no BEGIN/COMMIT round trips around it.
+        One conditional UPDATE is its own transaction in SQLite, taking the write lock at once
+        (what BEGIN IMMEDIATE would do) and committing before this returns.
         """
         cursor = await self._db.execute(
             "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
