@@ -62,6 +62,7 @@ def _conversation(
             CommandHandler("cancel", general.cancel),
             MessageHandler(filters.COMMAND, general.leave_for_command),
             CallbackQueryHandler(general.leave_for_command),  # another flow's button: one flow at a time
+            MessageHandler(filters.Document.PDF, general.leave_for_command),  # a forwarded invoice: /new
         ],
         name=name,
         persistent=True,
@@ -111,7 +112,10 @@ def _clients_conversation() -> ConversationHandler[Any]:
 def _new_invoice_conversation() -> ConversationHandler[Any]:
     return _conversation(
         "new_invoice",
-        entry_points=[CommandHandler("new", new_invoice.start, filters=filters.ChatType.PRIVATE)],
+        entry_points=[
+            CommandHandler("new", new_invoice.start, filters=filters.ChatType.PRIVATE),
+            MessageHandler(filters.ChatType.PRIVATE & filters.Document.PDF, new_invoice.start_from_pdf),
+        ],
         states={
             new_invoice.ASK: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, new_invoice.on_text),

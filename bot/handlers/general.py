@@ -63,6 +63,7 @@ async def leave_for_command(update: Update, ctx: RelanceContext) -> int:
 
 
 async def timed_out(update: Update, ctx: RelanceContext) -> None:
+    ctx.drafts.clear()
     tr = tr_for(update, ctx, await freelancer_of(update, ctx))
     if update.effective_chat:
         await update.effective_chat.send_message(

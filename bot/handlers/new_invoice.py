@@ -17,6 +17,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, DueWarning, due_date_warnings, parse_date, parse_due_date
+from bot.domain.invoice_text import InvoiceFacts, read_invoice_text
 from bot.domain.money import AmountError, AmountErrorReason, parse_amount, parse_currency
 from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
@@ -31,6 +32,7 @@ from bot.handlers.views import (
     plan_label,
 )
 from bot.i18n import Html, Translator, translator
+from bot.pdf_text import pdf_text
 from bot.storage import Freelancer
 from bot.storage.invoices import DuplicateNumberError, NewInvoice, next_number
 
@@ -415,6 +417,47 @@ async def start(update: Update, ctx: RelanceContext) -> str | int:
     if ctx.args:
         await prefill(step, " ".join(ctx.args))
     return await ask(update, step)
+
+
+async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
+    """A PDF forwarded outside any conversation: a new invoice with that file, prefilled from its text."""
+    if ctx.drafts.get("draft") is not None:  # /new is under way: the PDF answers its file question
+        return await on_file(update, ctx)
+    freelancer = await onboarded(update, ctx)
+    if freelancer is None:
+        return END
+    draft: Draft = {}
+    ctx.drafts["draft"] = draft
+    step = Step(ctx, freelancer, draft)
+    try:
+        file_id, file_name = accepted_file(update, step.tr)
+    except Invalid as exc:
+        return await ask(update, step, exc.message)
+    draft.update(file_done=True, file_id=file_id, file_name=file_name)
+    data = await (await ctx.bot.get_file(file_id)).download_as_bytearray()
+    facts = read_invoice_text(
+        await pdf_text(bytes(data)), locale=step.tr.locale, default_currency=freelancer.default_currency,
+        today=step.today,
+    )  # fmt: skip
+    await prefill_from_facts(step, facts)
+    note = step.tr._(
+        "I attached {name} to a new invoice and filled in what I could read. Please check.", name=file_name
+    )
+    return await ask(update, step, note)
+
+
+async def prefill_from_facts(step: Step, facts: InvoiceFacts) -> None:
+    """Use what the PDF says; anything doubtful (a duplicate number, an odd date) is asked instead."""
+    if facts.client_name:
+        await take_client(step, facts.client_name)
+    if facts.number and not await step.ctx.store.invoices.by_number(step.freelancer.id, facts.number):
+        step.draft["number"] = facts.number
+    if facts.amount:
+        step.draft.update(amount_minor=facts.amount.minor, currency=facts.amount.currency)
+    if facts.issue_date:
+        step.draft["issue_date"] = facts.issue_date.isoformat()
+        if facts.due_date:
+            await take_due_date(step, facts.due_date.isoformat())
 
 
 async def prefill(step: Step, text: str) -> None:
