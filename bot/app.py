@@ -314,6 +314,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(profile.toggle_copy_me, pattern=r"^mail:copy$"))
     app.add_handler(CallbackQueryHandler(profile.send_test_email, pattern=r"^mail:test$"))
     app.add_handler(CommandHandler("overdue", summary.overdue))
+    app.add_handler(CallbackQueryHandler(summary.overdue, pattern=r"^ov:page:"))
     app.add_handler(CommandHandler("export", summary.export))
     app.add_handler(CommandHandler("clients", clients.list_clients))
     app.add_handler(CallbackQueryHandler(clients.on_page, pattern=r"^cl:page:"))

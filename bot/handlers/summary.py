@@ -10,16 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from telegram import InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import RelanceContext
 from bot.export import invoices_csv, payments_csv
-from bot.handlers.common import answer, cb, chunk, keyboard, onboarded, tr_for
-from bot.handlers.long_messages import Heading, Line, split_message
+from bot.handlers.common import answer, cb, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
+from bot.handlers.long_messages import Heading, Line, Page, split_message
 from bot.handlers.views import due_phrase, invoice_line, local_today
 from bot.i18n import Html, Translator
 from bot.storage import Invoice
 
+PAGE_LIMIT = 3700  # leaves room for the page footer under Telegram's 4096
 UPCOMING_DAYS = 7
 """The summary also lists open invoices due from today to this many days ahead."""
 AGEING_LIMITS = (30, 60, 90)
@@ -30,15 +31,35 @@ AGEING_LIMITS = (30, 60, 90)
 
 
 async def overdue(update: Update, ctx: RelanceContext) -> None:
-    """/overdue: overdue invoices by client with totals and ageing, then what falls due this week."""
+    """/overdue and its ◀ ▶: overdue invoices by client with totals and ageing, then what falls due
+    this week; a long summary is paged (one message, edited in place) rather than flooding the chat."""
     freelancer = await onboarded(update, ctx)
     if freelancer is None:
         return
     tr = tr_for(update, ctx, freelancer)
     today = local_today(freelancer, ctx.clock.now())
     invoices = await ctx.store.invoices.open_due_before(freelancer.id, today + timedelta(days=UPCOMING_DAYS))
-    for page in split_message(render_overdue_summary(tr, summarise_overdue(invoices, today), today)):
-        await answer(update, page.html, keyboard(chunk(page.buttons, 2)) if page.buttons else None)
+    pages = split_message(
+        render_overdue_summary(tr, summarise_overdue(invoices, today), today), limit=PAGE_LIMIT
+    )
+    number = min(max(cb_int(update, 1) or 0, 0), len(pages) - 1)
+    text, markup = overdue_page(tr, pages, number)
+    if update.callback_query:
+        await edit_in_place(update, text, markup)
+    else:
+        await answer(update, text, markup)
+
+
+def overdue_page(tr: Translator, pages: list[Page], number: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the summary with its ✅ buttons, and ◀ ▶ when there are several pages."""
+    page = pages[number]
+    rows = chunk(page.buttons, 2)
+    if len(pages) == 1:
+        return page.html, keyboard(rows) if rows else None
+    nav = [("◀", cb("ov", "page", number - 1))] if number > 0 else []
+    nav += [("▶", cb("ov", "page", number + 1))] if number + 1 < len(pages) else []
+    footer = tr._("Page {page} of {pages}", page=number + 1, pages=len(pages))
+    return f"{page.html}\n\n<i>{footer}</i>", keyboard([*rows, nav])
 
 
 async def export(update: Update, ctx: RelanceContext) -> None:

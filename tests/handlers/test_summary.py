@@ -163,6 +163,7 @@ async def test_three_hundred_overdue_invoices_are_split_into_valid_messages(h: H
     totals: Counter[str] = Counter()
     buckets = {"EUR": [0, 0, 0, 0], "GBP": [0, 0, 0, 0]}
     numbers: dict[str, int] = {}
+    before = h.fake.bot_messages(user.id)
     for n in range(300):
         k = n % 40
         currency = "EUR" if k % 2 == 0 else "GBP"
@@ -173,31 +174,44 @@ async def test_three_hundred_overdue_invoices_are_split_into_valid_messages(h: H
         totals[currency] += amount
         buckets[currency][ageing_bucket(days_late)] += amount
 
-    reply = await user.send("/overdue")
+    pages = await all_pages(user)
 
-    assert len(reply.messages) > 10
-    assert all(utf16_len(m.text or "") <= 4096 and len(m.html or "") <= 4096 for m in reply.messages)
-    listed = Counter(re.findall(r"F-\d{4}", reply.text))
+    assert len(pages) > 10 and len(h.fake.bot_messages(user.id)) == len(before) + 1  # one message, paged
+    assert all(utf16_len(text) <= 4096 for text, _buttons in pages)
+    everything = "\n".join(text for text, _buttons in pages)
+    listed = Counter(re.findall(r"F-\d{4}", everything))
     assert listed == Counter(dict.fromkeys(numbers, 1))  # every invoice exactly once
-    for message in reply.messages:
-        assert len([label for row in message.buttons for label in row]) <= 8
-        for row in message.buttons:
-            for label in row:
-                number = label.removeprefix("✅ ")
-                assert number in (message.text or "")  # the button sits under its invoice
-                assert message.button(label) == {
-                    "text": label,
-                    "callback_data": f"inv:paid:{numbers[number]}",
-                }
-    assert len(reply.buttons) == 300
-    assert "Client 7 <b>&</b> Co 🎨🇫🇷" in reply.text  # shown literally, not as markup
-    assert "300 overdue invoices" in reply.text
-    assert f"Overdue in EUR: €{totals['EUR'] // 100:,}.{totals['EUR'] % 100:02d} (150 invoices)" in reply.text
-    assert f"Overdue in GBP: £{totals['GBP'] // 100:,}.{totals['GBP'] % 100:02d} (150 invoices)" in reply.text
-    assert expected_bucket_line("€", buckets["EUR"]) in reply.text
-    assert expected_bucket_line("£", buckets["GBP"]) in reply.text
-    continued = [m.text for m in reply.messages[1:] if not (m.text or "").startswith("👤 Client")]
-    assert continued == [], "a message continuing a client's list starts with the client's name"
+    paid_buttons = [label for _text, buttons in pages for label in buttons if label.startswith("✅")]
+    assert len(paid_buttons) == 300
+    for text, buttons in pages:
+        for label in buttons:
+            if label.startswith("✅"):
+                assert label.removeprefix("✅ ") in text  # the button sits under its invoice
+    assert "Client 7 <b>&</b> Co 🎨🇫🇷" in everything  # shown literally, not as markup
+    assert "300 overdue invoices" in pages[0][0]
+    assert (
+        f"Overdue in EUR: €{totals['EUR'] // 100:,}.{totals['EUR'] % 100:02d} (150 invoices)" in pages[0][0]
+    )
+    assert (
+        f"Overdue in GBP: £{totals['GBP'] // 100:,}.{totals['GBP'] % 100:02d} (150 invoices)" in pages[0][0]
+    )
+    assert expected_bucket_line("€", buckets["EUR"]) in pages[0][0]
+    assert expected_bucket_line("£", buckets["GBP"]) in pages[0][0]
+    continued = [text for text, _buttons in pages[1:] if not text.startswith("👤 Client")]
+    assert continued == [], "a page continuing a client's list starts with the client's name"
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1][0]
+
+
+async def all_pages(user: TelegramUser) -> list[tuple[str, list[str]]]:
+    """/overdue, then ▶ until the last page: each page's text and buttons."""
+    reply = await user.send("/overdue")
+    pages = []
+    while True:
+        message = user.last
+        pages.append((message.text or "", [label for row in message.buttons for label in row]))
+        if "▶" not in pages[-1][1]:
+            return pages
+        await user.press("▶")
 
 
 async def test_a_client_name_longer_than_a_message_is_still_sent_safely(h: Harness) -> None:
@@ -207,12 +221,20 @@ async def test_a_client_name_longer_than_a_message_is_still_sent_safely(h: Harne
     for n in range(3):
         await invoice(h, fid, huge, f"L-{n}", 1000, days_late=n + 1)
 
-    reply = await user.send("/overdue")  # the fixture fails the test if Telegram refused a message
+    pages = await all_pages(user)  # the fixture fails the test if Telegram refused a message
 
-    assert len(reply.messages) > 2
-    assert all(utf16_len(m.text or "") <= 4096 for m in reply.messages)
-    assert Counter(re.findall(r"L-\d", reply.text)) == {"L-0": 1, "L-1": 1, "L-2": 1}
-    assert sorted(reply.buttons) == ["✅ L-0", "✅ L-1", "✅ L-2"]
+    assert len(pages) > 2
+    assert all(utf16_len(text) <= 4096 for text, _buttons in pages)
+    assert Counter(re.findall(r"L-\d", " ".join(text for text, _b in pages))) == {
+        "L-0": 1,
+        "L-1": 1,
+        "L-2": 1,
+    }
+    assert sorted(b for _t, buttons in pages for b in buttons if b.startswith("✅")) == [
+        "✅ L-0",
+        "✅ L-1",
+        "✅ L-2",
+    ]
 
 
 async def test_clients_are_ordered_by_their_oldest_overdue_invoice(h: Harness) -> None:
