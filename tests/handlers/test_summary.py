@@ -204,7 +204,7 @@ async def test_three_hundred_overdue_invoices_are_split_into_valid_messages(h: H
 
 async def all_pages(user: TelegramUser) -> list[tuple[str, list[str]]]:
     """/overdue, then ▶ until the last page: each page's text and buttons."""
-    reply = await user.send("/overdue")
+    await user.send("/overdue")
     pages = []
     while True:
         message = user.last
