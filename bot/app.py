@@ -63,6 +63,9 @@ def _conversation(
             MessageHandler(filters.COMMAND, general.leave_for_command),
             CallbackQueryHandler(general.leave_for_command),  # another flow's button: one flow at a time
             MessageHandler(filters.Document.PDF, general.leave_for_command),  # a forwarded invoice: /new
+            MessageHandler(
+                ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, general.unsupported_message
+            ),
         ],
         name=name,
         persistent=True,
@@ -345,6 +348,7 @@ def build_application(
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))
+    app.add_handler(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, general.unsupported_message))
     app.add_handler(CallbackQueryHandler(general.stale_button))
     app.add_error_handler(general.on_error)
     return app

@@ -44,7 +44,6 @@ from bot.handlers.reminder_views import Planned, render_digest, render_preview
 from bot.i18n import translator
 from bot.reminder_email import invoice_attachment, reminder_email, thread_key
 from bot.reminder_text import ReminderText, render_notice, render_reminder
-from bot.scheduling import send_time_of
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
 
 log = logging.getLogger(__name__)
@@ -166,24 +165,34 @@ class Dispatcher:
         if job is None:
             await self.store.reminders.finish(latest.id, "cancelled", "invoice gone")
             return
-        if not await self._may_send_now(job):
+        if not await self._still_wanted(job):
             return
-        if self.clock.now() - latest.scheduled_at > STALE_AFTER:
+        if self.clock.now() - latest.scheduled_at > STALE_AFTER:  # before any move: a moved row looks fresh
             await self.store.reminders.hold(latest.id, "stale: planned more than 3 days ago")
             await self._ask_about_stale(job)
             return
         if job.freelancer.approval_mode == "manual" and latest.audience == "client" and not latest.approved:
-            await self.store.reminders.finish(latest.id, "skipped", "not approved in the evening preview")
+            await self.store.reminders.hold(latest.id, "waiting for the freelancer's approval")
+            await self._ask_about_stale(job, approval=True)
+            return
+        if not await self._may_send_now(job):
             return
         if await self.store.reminders.claim(latest.id, self.clock.now()):
             await self.send_claimed(latest, job)
 
-    async def _may_send_now(self, job: Job) -> bool:
-        """Inactive invoices cancel the row; quiet hours and one-a-day move it later."""
-        invoice, reminder, now = job.invoice, job.reminder, self.clock.now()
+    async def _still_wanted(self, job: Job) -> bool:
+        """A paid, cancelled or paused invoice cancels the row."""
+        invoice = job.invoice
         if not invoice.is_open or not invoice.reminders_enabled or invoice.reminders_paused:
-            await self.store.reminders.finish(reminder.id, "cancelled", "invoice paid, cancelled or paused")
+            await self.store.reminders.finish(
+                job.reminder.id, "cancelled", "invoice paid, cancelled or paused"
+            )
             return False
+        return True
+
+    async def _may_send_now(self, job: Job) -> bool:
+        """Quiet hours move the row later; a second reminder the same day is dropped."""
+        invoice, reminder, now = job.invoice, job.reminder, self.clock.now()
         allowed = quiet_hours_next_allowed(now, job.freelancer.timezone)
         if allowed > now:
             await self.store.reminders.reschedule(reminder.id, allowed, "quiet hours")
@@ -195,12 +204,9 @@ class Dispatcher:
             and last
             and last.astimezone(zone).date() == now.astimezone(zone).date()
         ):
-            tomorrow = now.astimezone(zone).date() + timedelta(days=1)
-            later = quiet_hours_next_allowed(
-                localize(tomorrow, send_time_of(job.freelancer), job.freelancer.timezone),
-                job.freelancer.timezone,
-            )
-            await self.store.reminders.reschedule(reminder.id, later, "one reminder per day")
+            # Plan steps are on distinct days, so this one was overtaken by a reminder the freelancer
+            # sent by hand: the plan goes on with its next step rather than repeating it tomorrow.
+            await self.store.reminders.finish(reminder.id, "skipped", "a reminder already went out today")
             return False
         return True
 
@@ -460,13 +466,23 @@ class Dispatcher:
         )  # fmt: skip
         await self._tell(job.freelancer, text)
 
-    async def _ask_about_stale(self, job: Job) -> None:
+    async def _ask_about_stale(self, job: Job, *, approval: bool = False) -> None:
+        """A held reminder: the freelancer decides (Send now / Skip)."""
         tr = translator(job.freelancer.language)
-        text = tr._(
-            "While I was offline, the reminder for {number} ({client}) planned on {date} was not sent. Send it now?",
-            number=job.invoice.number, client=job.client.name,
-            date=tr.date(job.reminder.scheduled_at.astimezone(ZoneInfo(job.freelancer.timezone)).date()),
-        )  # fmt: skip
+        values = {
+            "number": job.invoice.number, "client": job.client.name,
+            "date": tr.date(job.reminder.scheduled_at.astimezone(ZoneInfo(job.freelancer.timezone)).date()),
+        }  # fmt: skip
+        if approval:
+            text = tr._(
+                "The reminder for {number} ({client}) planned on {date} waits for your approval. Send it now?",
+                **values,
+            )
+        else:
+            text = tr._(
+                "While I was offline, the reminder for {number} ({client}) planned on {date} was not sent. Send it now?",
+                **values,
+            )
         rows = [
             [
                 (tr.plain("Send now"), cb("rem", "go", job.reminder.id)),

@@ -59,7 +59,7 @@ class ReminderPlanner:
             done = {
                 (r.step, r.tone)
                 for r in await self.store.reminders.for_invoice(invoice.id)
-                if r.status in FINISHED
+                if r.status in (*FINISHED, "held")  # held rows wait for the freelancer
             }
             await self.store.reminders.replace_plan(
                 invoice.id, [r for r in rows if (r.step, r.tone) not in done]

@@ -130,7 +130,11 @@ def render_client_page(
 
 
 def contact_line(tr: Translator, contact: Contact, invited_until: date | None = None) -> Html:
-    if contact.telegram_chat_id:
+    if contact.telegram_chat_id and contact.telegram_status == "blocked":
+        telegram = tr.plain("blocked the bot")
+    elif contact.telegram_chat_id and contact.telegram_status == "off":
+        telegram = tr.plain("turned Telegram reminders off")
+    elif contact.telegram_chat_id:
         telegram = tr.plain("linked")
     elif invited_until:
         telegram = tr.plain("invited, the link works until {date}", date=tr.date(invited_until))

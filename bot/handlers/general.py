@@ -82,6 +82,15 @@ async def stale_button(update: Update, ctx: RelanceContext) -> None:
     await refuse_callback(update, tr_for(update, ctx, await freelancer_of(update, ctx)), "no handler")
 
 
+async def unsupported_message(update: Update, ctx: RelanceContext) -> None:
+    """A sticker, voice note, location…: say what works instead of staying silent."""
+    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    await answer(
+        update,
+        tr._("I can only read text, buttons, and PDF or photo invoices. Send /help to see what I can do."),
+    )
+
+
 async def on_error(update: object, ctx: RelanceContext) -> None:
     """Log the failure with its update, and apologise to the user in their language."""
     log.error("error while handling %r", update, exc_info=ctx.error)

@@ -242,6 +242,16 @@ async def confirm_cancel(update: Update, ctx: RelanceContext) -> None:
     found = await owned_invoice(update, ctx)
     if found:
         freelancer, invoice = found
+        if not invoice.is_open:  # paid (or cancelled) since the question was asked
+            text, markup = await render_card(ctx, freelancer, invoice)
+            await show(
+                update,
+                tr_for_freelancer(freelancer)._("This invoice is already paid or cancelled.")
+                + Html("\n\n")
+                + text,
+                markup,
+            )
+            return
         updated = await ctx.store.invoices.update(freelancer.id, invoice.id, status="cancelled")
         assert updated is not None
         await ctx.services.invoice_changed(updated)
@@ -454,6 +464,8 @@ def parse_edit(field: str, text: str, invoice: Invoice, tr: Translator, today: d
             money = parse_amount(text, locale=tr.locale, default_currency=invoice.currency)
         except AmountError as exc:
             raise Invalid(amount_problem(tr, exc)) from None
+        if invoice.paid_minor and money.currency == invoice.currency and money.minor == invoice.paid_minor:
+            raise Invalid(tr._("That is exactly what was already paid: use ✅ Mark paid instead."))
         if invoice.paid_minor and (money.currency != invoice.currency or money.minor < invoice.paid_minor):
             paid = tr.money(invoice.paid_minor, invoice.currency)
             raise Invalid(

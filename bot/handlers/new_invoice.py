@@ -90,8 +90,12 @@ def skip_row(tr: Translator) -> list[tuple[str, str]]:
 
 
 def suggestion(label: str, value: str) -> list[tuple[str, str]]:
-    """A suggestion button: pressing it is the same as typing `value`."""
-    return [(label, cb("nw", "pick", value))]
+    """A suggestion button: pressing it is the same as typing `value`. None when `value` is too long
+    for Telegram's callback data (a long number in another script): it can still be typed."""
+    try:
+        return [(label, cb("nw", "pick", value))]
+    except ValueError:
+        return []
 
 
 async def ask_client(step: Step) -> Question:

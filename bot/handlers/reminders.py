@@ -55,12 +55,12 @@ async def decide(update: Update, ctx: RelanceContext) -> None:
     action = cb_parts(update)[0]
     query = update.callback_query
     assert query is not None
-    if action == "skip" and reminder.status in ("held", "planned"):
-        await ctx.store.reminders.finish(reminder.id, "skipped", "skipped by the freelancer")
+    if action == "skip" and await ctx.store.reminders.skip(reminder.id, "skipped by the freelancer"):
         await query.answer(tr.plain("Skipped."))
     elif (action == "go" and reminder.status == "held") or (
         action == "again" and reminder.status == "uncertain"
     ):
+        await ctx.store.reminders.approve(reminder.id)  # asked for explicitly: counts as approved
         await ctx.store.reminders.reschedule(reminder.id, ctx.clock.now(), "sent on the freelancer's request")
         await query.answer(tr.plain("Sending it now."))
         await ctx.dispatcher.run_once()

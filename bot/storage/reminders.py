@@ -72,10 +72,11 @@ class Reminders:
 
     # Planning ----------------------------------------------------------------------------------
     async def replace_plan(self, invoice_id: int, rows: Sequence[PlannedRow]) -> None:
-        """Swap the invoice's not-yet-sent rows for `rows`; finished rows (the history) stay."""
+        """Swap the invoice's planned rows for `rows`; finished rows (the history) and rows held for
+        the freelancer's decision stay."""
         async with self._db.transaction() as tx:
             await tx.execute(
-                "DELETE FROM reminders WHERE invoice_id = ? AND status IN ('planned', 'held', 'cancelled')",
+                "DELETE FROM reminders WHERE invoice_id = ? AND status IN ('planned', 'cancelled')",
                 (invoice_id,),
             )
             await tx.executemany(

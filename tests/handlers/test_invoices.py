@@ -174,3 +174,29 @@ async def test_forged_callbacks_for_another_freelancer_are_refused(h: Harness) -
     fresh = await reload(h, invoice)
     assert (fresh.status, fresh.reminders_paused, fresh.paid_minor) == ("open", False, 0)
     assert all("ALICE-1" not in m.text for m in h.fake.bot_messages(bob.id))
+
+
+async def test_amount_edited_to_what_was_paid_is_refused(h: Harness) -> None:
+    user = await onboard(h)
+    invoice = await make_invoice(h, user, "F-5", amount=120_000)
+    await user.send("/invoices")
+    await user.press("📄 F-5")
+    await user.press("Partial payment")
+    await user.send("400")
+    await user.press("Today")
+    await user.press("✏️ Edit")
+    await user.press("Amount")
+    reply = await user.send("400")
+    assert "use ✅ Mark paid instead" in reply.text
+    assert (await reload(h, invoice)).amount_minor == 120_000
+
+
+async def test_stale_cancel_button_does_not_cancel_a_paid_invoice(h: Harness) -> None:
+    user = await onboard(h)
+    invoice = await make_invoice(h, user, "F-6")
+    await user.send("/invoices")
+    await user.press("📄 F-6")
+    await user.press("Cancel invoice")
+    await user.send("/paid F-6")
+    await user.press("Yes, cancel it")
+    assert (await reload(h, invoice)).status == "paid"

@@ -122,8 +122,8 @@ async def test_one_reminder_per_invoice_per_day(h: Harness) -> None:
     h.clock.set(utc(2026, 11, 30, 10, 0))
     await h.dispatch()
     assert len(client_texts(h, s.client_chat or 0)) == 1
-    moved = (await h.store.reminders.for_invoice(s.invoice.id))[1]
-    assert moved.status == "planned" and moved.scheduled_at == utc(2026, 12, 1, 8, 30)
+    dropped = (await h.store.reminders.for_invoice(s.invoice.id))[1]
+    assert dropped.status == "skipped" and dropped.last_error == "a reminder already went out today"
 
 
 async def test_429_is_retried_after_retry_after(h: Harness) -> None:
@@ -183,3 +183,30 @@ async def test_a_skipped_step_stays_skipped_when_the_invoice_is_replanned(h: Har
     await h.services.invoice_changed(s.invoice)
     after = [(r.tone, r.status) for r in await h.store.reminders.for_invoice(s.invoice.id)]
     assert after.count(("courtesy", "skipped")) == 1 and ("courtesy", "planned") not in after
+
+
+async def test_a_stale_reminder_moved_by_quiet_hours_still_waits_for_the_freelancer(h: Harness) -> None:
+    s = await invoice_with_reminders(h, plan="once")  # due Tuesday 1 Dec
+    h.clock.set(utc(2026, 12, 10, 21, 0))  # back nine days later, at night
+    await h.dispatch()
+    h.clock.set(utc(2026, 12, 11, 7, 0))
+    await h.dispatch()
+    assert client_texts(h, s.client_chat or 0) == []
+    assert any("was not sent. Send it now?" in t for t in client_texts(h, s.user.id))
+
+
+async def test_a_held_reminder_stays_held_when_the_invoice_changes(h: Harness) -> None:
+    s = await invoice_with_reminders(h, plan="once")
+    h.clock.set(utc(2026, 12, 7, 9, 0))
+    await h.dispatch()
+    await h.services.invoice_changed(s.invoice)  # e.g. the description was edited
+    await h.dispatch()
+    assert client_texts(h, s.client_chat or 0) == []
+    assert [r.status for r in await h.store.reminders.for_invoice(s.invoice.id)] == ["held"]
+
+
+async def test_non_text_messages_get_an_answer(h: Harness) -> None:
+    s = await invoice_with_reminders(h)
+    update = h.fake.message_update(s.user.id, None, photo=b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    await h.process(update)
+    assert "I can only read text" in h.fake.last_bot_message(s.user.id).text

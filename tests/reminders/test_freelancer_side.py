@@ -347,7 +347,14 @@ async def test_manual_approval_sends_only_what_was_approved(h: Harness) -> None:
     await h.dispatch()
     assert len(client_texts(h, s.client_chat or 0)) == 1
     assert client_texts(h, 5002) == []
-    assert (await statuses(h, other.invoice.id))[0] == ("courtesy", "skipped")
+    assert (await statuses(h, other.invoice.id))[0] == (
+        "courtesy",
+        "held",
+    )  # not lost: the freelancer is asked
+    [question] = [m for m in h.fake.bot_messages(s.user.id) if "waits for your approval" in m.text]
+    assert "F-2" in question.text
+    await s.user.press("Send now", message_id=question.message_id)
+    assert len(client_texts(h, 5002)) == 1
 
 
 async def test_daily_summary_mode_lists_what_went_out_today(h: Harness) -> None:
