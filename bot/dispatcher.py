@@ -41,7 +41,7 @@ from bot.domain.planning import localize, quiet_hours_next_allowed
 from bot.handlers.client_actions import reminder_buttons
 from bot.handlers.common import cb, keyboard
 from bot.handlers.reminder_views import Planned, render_digest, render_preview
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.reminder_email import invoice_attachment, reminder_email, thread_key
 from bot.reminder_text import ReminderText, render_notice, render_reminder
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
@@ -87,6 +87,37 @@ def reminder_channels(contact: Contact) -> tuple[bool, bool]:
         or (contact.channel == "telegram" and unreachable)
     )
     return by_telegram, by_email and bool(contact.email)
+
+
+def explain(tr: Translator, reasons: str) -> str:
+    """Delivery failures in the freelancer's language; an unknown reason (a server's own words) as is."""
+    return " ".join(_explain_one(tr, reason.strip()) for reason in reasons.split("; ") if reason.strip())
+
+
+def _explain_one(tr: Translator, reason: str) -> str:
+    lowered = reason.lower()
+    if lowered.startswith("no channel:") and "blocked the bot" in lowered:
+        who = reason.split(":", 1)[1].replace("blocked the bot in Telegram", "").strip()
+        return tr.plain("{name} blocked the bot in Telegram and has no other way to be reached.", name=who)
+    if "smtp_host is not set" in lowered:
+        return tr.plain("E-mail sending is off on this bot (SMTP_HOST is not set).")
+    if lowered.startswith("no channel:"):
+        return tr.plain(
+            "No contact of this client is linked in Telegram or has an e-mail address: add one on the client card."
+        )
+    if "blocked by the user" in lowered or "can't initiate conversation" in lowered:
+        return tr.plain("The client blocked the bot in Telegram, or never opened the invitation.")
+    if "chat not found" in lowered:
+        return tr.plain("The client's Telegram chat no longer exists.")
+    if lowered.startswith("mail server:"):
+        return tr.plain(
+            "The mail server could not be reached ({detail}).", detail=reason.split(":", 1)[1].strip()
+        )
+    if lowered.startswith("e-mail not sent:"):
+        return tr.plain(
+            "The mail server refused the e-mail ({detail}).", detail=reason.split(":", 1)[1].strip()
+        )
+    return reason
 
 
 class Dispatcher:
@@ -452,7 +483,7 @@ class Dispatcher:
         tr = translator(job.freelancer.language)
         text = tr._(
             "❌ I could not send the reminder for {number} ({client}): {reason}",
-            number=job.invoice.number, client=job.client.name, reason=reason,
+            number=job.invoice.number, client=job.client.name, reason=explain(tr, reason),
         )  # fmt: skip
         await self._tell(job.freelancer, text)
 
@@ -462,7 +493,7 @@ class Dispatcher:
             "⚠️ The reminder for {number} ({client}) went out, but not to {recipients}: {reason}",
             number=job.invoice.number, client=job.client.name,
             recipients=", ".join(d.recipient.partition(":")[2] for d in missed),
-            reason="; ".join(d.reason or "" for d in missed),
+            reason=explain(tr, "; ".join(d.reason or "" for d in missed)),
         )  # fmt: skip
         await self._tell(job.freelancer, text)
 

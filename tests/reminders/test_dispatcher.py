@@ -154,7 +154,7 @@ async def test_client_without_channel_is_reported_not_dropped(h: Harness) -> Non
     await h.dispatch()
     [row] = [r for r in await h.store.reminders.for_invoice(s.invoice.id) if r.status != "planned"]
     assert row.status == "failed" and "no channel" in (row.last_error or "")
-    assert "no channel" in h.fake.last_bot_message(s.user.id).text
+    assert "No contact of this client is linked" in h.fake.last_bot_message(s.user.id).text
 
 
 async def test_notice_step_goes_to_the_freelancer(h: Harness) -> None:
