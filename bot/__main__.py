@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -65,6 +66,10 @@ async def run_bot(config: Config) -> None:
         await after_start(app)
         assert app.updater is not None
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        # Start-up objects live as long as the process: keep the collector from rescanning them, so
+        # that full collections (25-35 ms pauses at random) do not land in users' response times.
+        gc.collect()
+        gc.freeze()
         log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)
         await stop.wait()
         log.info("stopping")

@@ -171,11 +171,14 @@ def test_sigterm_during_dispatch_exits_quickly_and_leaves_nothing_sending(tmp_pa
         fake.user(FREELANCER_BASE + f).started = True
     with FakeTelegramServer(fake) as server:
         proc = start(db, server, tmp_path)
-        assert wait_until(lambda: client_deliveries(fake) >= 20, 60)
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
-        assert time.monotonic() - started < 10
+        try:
+            assert wait_until(lambda: client_deliveries(fake) >= 20, 60)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=15) == 0
+            assert time.monotonic() - started < 10
+        finally:
+            proc.kill()
     assert statuses(db).get("sending", 0) == 0
 
 

@@ -21,7 +21,8 @@ PER_CHAT = {"per_chat": True}
 _MAX_TRACKED_CHATS = 10_000
 
 
-OVERALL_PER_SECOND = 29
+OVERALL_PER_SECOND = 28
+OVERALL_BURST = 2  # with 28/s, no sliding second holds more than 30, and a late send can catch up
 CHAT_INTERVAL_SECONDS = 1.05
 
 
@@ -34,15 +35,18 @@ class _ChatPace:
 class RelanceRateLimiter(AIORateLimiter):
     """Even spacing overall, and one message per second per chat counted from the previous answer.
 
-    The overall bucket has capacity one, so no sliding second ever holds more than 30 messages (a
-    bucket of 30 per second allows bursts of up to 60 in one second). A chat's next message waits
+    The overall bucket holds two messages at 28 per second: no sliding second ever holds more than 30
+    (a bucket of 30 per second allows bursts of up to 60 in one second), yet a send delayed by a
+    busy event loop can be caught up instead of being lost. A chat's next message waits
     until a full interval after its previous one was *answered*: pacing from the previous start
     would let a message delayed by the overall limit land less than a second before the next.
     """
 
     def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 3) -> None:
         super().__init__(
-            overall_max_rate=1, overall_time_period=1 / overall_per_second, max_retries=max_retries
+            overall_max_rate=OVERALL_BURST,
+            overall_time_period=OVERALL_BURST / overall_per_second,
+            max_retries=max_retries,
         )
         self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
 
