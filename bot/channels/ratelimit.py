@@ -21,8 +21,8 @@ PER_CHAT = {"per_chat": True}
 _MAX_TRACKED_CHATS = 10_000
 
 
-OVERALL_PER_SECOND = 28
-OVERALL_BURST = 2  # with 28/s, no sliding second holds more than 30, and a late send can catch up
+OVERALL_PER_SECOND = 28.5
+OVERALL_BURST = 2  # at 28.5/s no sliding second holds more than 30 (2 + 28), yet a late send can catch up
 CHAT_INTERVAL_SECONDS = 1.05
 
 
@@ -35,7 +35,7 @@ class _ChatPace:
 class RelanceRateLimiter(AIORateLimiter):
     """Even spacing overall, and one message per second per chat counted from the previous answer.
 
-    The overall bucket holds two messages at 28 per second: no sliding second ever holds more than 30
+    The overall bucket holds two messages at 28.5 per second: no sliding second ever holds more than 30
     (a bucket of 30 per second allows bursts of up to 60 in one second), yet a send delayed by a
     busy event loop can be caught up instead of being lost. A chat's next message waits
     until a full interval after its previous one was *answered*: pacing from the previous start
