@@ -291,6 +291,7 @@ def due_date_warnings(issue_date: date, due_date: date) -> list[DueWarning]:
 # --- Formatting ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def format_date(d: date, locale: str, format: str = "medium") -> str:
     """Babel's "short", "medium", "long" or "full" date: "15 déc. 2026", "15 Dec 2026"."""
     return babel_dates.format_date(d, format=format, locale=babel_locale(locale))
