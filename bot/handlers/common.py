@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -103,6 +104,25 @@ async def edit_in_place(update: Update, text: str, markup: InlineKeyboardMarkup 
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
+
+
+T = TypeVar("T")
+
+
+async def owned_by_button(
+    update: Update, ctx: RelanceContext, lookup: Callable[[int, int], Awaitable[T | None]], what: str
+) -> tuple[Freelancer, T] | None:
+    """The freelancer and the record a button names (`lookup(freelancer_id, id)` finds only their own),
+    or None after refusing the press: forged, foreign and stale ids all end here."""
+    freelancer = await freelancer_of(update, ctx)
+    record_id = cb_int(update, 1)
+    record = (
+        await lookup(freelancer.id, record_id) if freelancer is not None and record_id is not None else None
+    )
+    if freelancer is None or record is None:
+        await refuse_callback(update, tr_for(update, ctx, freelancer), f"{what} not owned")
+        return None
+    return freelancer, record
 
 
 async def refuse_callback(update: Update, tr: Translator, reason: str) -> None:

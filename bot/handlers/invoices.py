@@ -24,6 +24,7 @@ from bot.handlers.common import (
     freelancer_of,
     keyboard,
     onboarded,
+    owned_by_button,
     refuse_callback,
     tr_for,
 )
@@ -95,15 +96,7 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -
 # Lookups ------------------------------------------------------------------------------------------
 async def owned_invoice(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Invoice] | None:
     """The freelancer and the invoice a button names, or None after refusing the press."""
-    freelancer = await freelancer_of(update, ctx)
-    invoice_id = cb_int(update, 1)
-    invoice = None
-    if freelancer is not None and invoice_id is not None:
-        invoice = await ctx.store.invoices.get(freelancer.id, invoice_id)
-    if freelancer is None or invoice is None:
-        await refuse_callback(update, tr_for(update, ctx, freelancer), "invoice not owned")
-        return None
-    return freelancer, invoice
+    return await owned_by_button(update, ctx, ctx.store.invoices.get, "invoice")
 
 
 # List --------------------------------------------------------------------------------------------

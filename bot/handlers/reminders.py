@@ -15,12 +15,9 @@ from bot.domain.planning import clamp_send_time, localize
 from bot.handlers.common import (
     answer,
     cb,
-    cb_int,
     cb_parts,
-    freelancer_of,
     onboarded,
-    refuse_callback,
-    tr_for,
+    owned_by_button,
 )
 from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
@@ -34,15 +31,7 @@ from bot.storage import Freelancer, Invoice, Reminder
 
 
 async def owned_reminder(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Reminder] | None:
-    freelancer = await freelancer_of(update, ctx)
-    reminder_id = cb_int(update, 1)
-    reminder = None
-    if freelancer is not None and reminder_id is not None:
-        reminder = await ctx.store.reminders.get(freelancer.id, reminder_id)
-    if freelancer is None or reminder is None:
-        await refuse_callback(update, tr_for(update, ctx, freelancer), "reminder not owned")
-        return None
-    return freelancer, reminder
+    return await owned_by_button(update, ctx, ctx.store.reminders.get, "reminder")
 
 
 async def decide(update: Update, ctx: RelanceContext) -> None:
