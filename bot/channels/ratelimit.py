@@ -21,8 +21,8 @@ PER_CHAT = {"per_chat": True}
 _MAX_TRACKED_CHATS = 10_000
 
 
-OVERALL_PER_SECOND = 28.5
-OVERALL_BURST = 2  # at 28.5/s no sliding second holds more than 30 (2 + 28), yet a late send can catch up
+OVERALL_PER_SECOND = 26
+OVERALL_BURST = 2  # 2 + 26 per second: 2 messages of margin under Telegram's 30 for scheduling jitter
 CHAT_INTERVAL_SECONDS = 1.05
 
 
@@ -35,8 +35,9 @@ class _ChatPace:
 class RelanceRateLimiter(AIORateLimiter):
     """Even spacing overall, and one message per second per chat counted from the previous answer.
 
-    The overall bucket holds two messages at 28.5 per second: no sliding second ever holds more than 30
-    (a bucket of 30 per second allows bursts of up to 60 in one second), yet a send delayed by a
+    The overall bucket holds two messages at 26 per second: a sliding second holds at most 28, leaving
+    room for the jitter between taking a slot and reaching Telegram under load (a bucket of 30 per
+    second would allow bursts of up to 60 in one second), yet a send delayed by a
     busy event loop can be caught up instead of being lost. A chat's next message waits
     until a full interval after its previous one was *answered*: pacing from the previous start
     would let a message delayed by the overall limit land less than a second before the next.
