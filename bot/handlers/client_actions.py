@@ -347,7 +347,13 @@ async def _claim_paid(
 ) -> None:
     """Pause the invoice's reminders until the freelancer answers (5 days at most) and ask them."""
     invoice, now = side.invoice, ctx.clock.now()
-    pause = invoice.reminders_enabled and not invoice.reminders_paused
+    # One pause per invoice: after a claim went unanswered for 5 days, saying "paid" again informs the
+    # freelancer but does not silence the reminders once more.
+    pause = (
+        invoice.reminders_enabled
+        and not invoice.reminders_paused
+        and not await ctx.store.client_requests.claimed_before(invoice.id)
+    )
     if pause:
         paused = await ctx.store.invoices.update(invoice.freelancer_id, invoice.id, reminders_paused=True)
         await ctx.services.invoice_changed(paused or invoice)
@@ -358,17 +364,19 @@ async def _claim_paid(
         now,
     )  # fmt: skip
     await _ask_about_payment(ctx.bot, side, request)
-    tr = side.tr
-    await answer(
-        update,
-        tr._(
+    tr, values = (
+        side.tr,
+        {"freelancer": side.freelancer.name, "number": invoice.number, "date": side.tr.date(paid_on)},
+    )
+    if pause:
+        text = tr._(
             "✅ Thank you! I told {freelancer} that invoice {number} was paid on {date}. "
             "Reminders for it are paused while they check.",
-            freelancer=side.freelancer.name,
-            number=invoice.number,
-            date=tr.date(paid_on),
-        ),
-    )
+            **values,
+        )
+    else:
+        text = tr._("✅ Thank you! I told {freelancer} that invoice {number} was paid on {date}.", **values)
+    await answer(update, text)
 
 
 async def _ask_about_payment(bot: ExtBot[Any], side: ClientSide, request: ClientRequest) -> None:

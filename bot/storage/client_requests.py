@@ -102,6 +102,14 @@ class ClientRequests:
         )
         return _request(row) if row else None
 
+    async def claimed_before(self, invoice_id: int) -> bool:
+        """Whether a payment reported for this invoice already went unanswered until reminders resumed."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM client_requests WHERE invoice_id = ? AND kind = 'paid' AND status = 'expired' LIMIT 1",
+            (invoice_id,),
+        )
+        return row is not None
+
     async def answer(self, request_id: int, status: str, now: datetime) -> bool:
         """Record the freelancer's answer; False when it was answered already.
 

@@ -266,3 +266,17 @@ async def test_client_start_shows_the_menu_not_the_onboarding(h: Harness) -> Non
     assert "What would you like to tell Claire Martin?" in reply
     assert reply.buttons == [*CLIENT_BUTTONS, "◀ My invoices"]
     assert await h.store.freelancers.by_telegram_id(client.id) is None
+
+
+async def test_a_second_payment_claim_after_five_days_does_not_pause_reminders_again(h: Harness) -> None:
+    _freelancer, client, invoice = await bound_client(h)
+    await report_payment(h, client, "Today")
+    await client.press("Skip")
+    h.clock.advance(timedelta(days=5))
+    assert await resume_unanswered_claims(h.services, h.app.bot) == 1
+    [reminder] = [m for m in h.fake.bot_messages(client.id) if "✅ I've paid" in str(m.buttons)]
+    await client.press("✅ I've paid", message_id=reminder.message_id)
+    await client.press("Today")
+    reply = await client.press("Skip")
+    assert "paused while they check" not in reply.text and "Thank you!" in reply.text
+    assert not (await current(h, invoice)).reminders_paused
