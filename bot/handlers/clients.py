@@ -8,7 +8,6 @@ validated and saved at once.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection
 from datetime import date
 from typing import Any, TypeVar
@@ -31,7 +30,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.handlers.invitations import send_invitation
-from bot.handlers.profile_fields import Invalid, clean_text, validate_email_address
+from bot.handlers.profile_fields import Invalid, clean_text, parse_name, validate_email_address
 from bot.handlers.views import invoice_line, local_today, plan_label
 from bot.i18n import SUPPORTED, Html, Translator, escape
 from bot.storage import Client, Contact, Freelancer, Invoice
@@ -55,31 +54,6 @@ class Gone(Exception):
 
 
 # Validation -------------------------------------------------------------------------------------
-def parse_name(text: str, tr: Translator, example: str) -> str:
-    """A client or contact name: 1 to 80 characters, no control characters, white space folded."""
-    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
-        raise Invalid(
-            tr._(
-                "That name contains invisible control characters. Please type it again, for example: {example}.",
-                example=example,
-            )
-        )
-    name = clean_text(" ".join(text.split()))
-    if not name:
-        raise Invalid(tr._("Please type a name, for example: {example}.", example=example))
-    if len(name) > MAX_NAME_LENGTH:
-        raise Invalid(
-            tr._(
-                "That name is too long ({length} characters). Please keep it to {limit} at most, "
-                "for example: {example}.",
-                length=len(name),
-                limit=MAX_NAME_LENGTH,
-                example=example,
-            )
-        )
-    return name
-
-
 def parse_notes(text: str, tr: Translator) -> str:
     """Free notes for the freelancer: line breaks kept, control characters dropped, 500 characters at most."""
     notes = "\n".join(clean_text(line) for line in text.splitlines()).strip()

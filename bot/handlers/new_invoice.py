@@ -410,14 +410,21 @@ async def load_step(update: Update, ctx: RelanceContext) -> Step | None:
     return Step(ctx, freelancer, draft)
 
 
-async def start(update: Update, ctx: RelanceContext) -> str | int:
-    """/new [client amount term]: start a draft, filling what the fast path can read."""
+async def new_draft(update: Update, ctx: RelanceContext) -> Step | None:
+    """An empty draft for a set-up freelancer (None after asking for /start)."""
     freelancer = await onboarded(update, ctx)
     if freelancer is None:
-        return END
+        return None
     draft: Draft = {}
     ctx.drafts["draft"] = draft
-    step = Step(ctx, freelancer, draft)
+    return Step(ctx, freelancer, draft)
+
+
+async def start(update: Update, ctx: RelanceContext) -> str | int:
+    """/new [client amount term]: start a draft, filling what the fast path can read."""
+    step = await new_draft(update, ctx)
+    if step is None:
+        return END
     if ctx.args:
         await prefill(step, " ".join(ctx.args))
     return await ask(update, step)
@@ -427,12 +434,10 @@ async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
     """A PDF forwarded outside any conversation: a new invoice with that file, prefilled from its text."""
     if ctx.drafts.get("draft") is not None:  # /new is under way: the PDF answers its file question
         return await on_file(update, ctx)
-    freelancer = await onboarded(update, ctx)
-    if freelancer is None:
+    step = await new_draft(update, ctx)
+    if step is None:
         return END
-    draft: Draft = {}
-    ctx.drafts["draft"] = draft
-    step = Step(ctx, freelancer, draft)
+    freelancer, draft = step.freelancer, step.draft
     try:
         file_id, file_name = accepted_file(update, step.tr)
     except Invalid as exc:

@@ -38,20 +38,33 @@ def clean_text(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _name(text: str, tr: Translator) -> str:
-    name = clean_text(text)
+def parse_name(text: str, tr: Translator, example: str) -> str:
+    """A client or contact name: 1 to 80 characters, no control characters, white space folded."""
+    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
+        raise Invalid(
+            tr._(
+                "That name contains invisible control characters. Please type it again, for example: {example}.",
+                example=example,
+            )
+        )
+    name = clean_text(" ".join(text.split()))
     if not name:
-        raise Invalid(tr._("Please type a name, for example: Claire Martin Design."))
+        raise Invalid(tr._("Please type a name, for example: {example}.", example=example))
     if len(name) > MAX_NAME_LENGTH:
         raise Invalid(
             tr._(
-                "That name is too long ({length} characters). Please keep it under {limit}, "
-                "for example: Claire Martin Design.",
+                "That name is too long ({length} characters). Please keep it to {limit} at most, "
+                "for example: {example}.",
                 length=len(name),
                 limit=MAX_NAME_LENGTH,
+                example=example,
             )
         )
     return name
+
+
+def _name(text: str, tr: Translator) -> str:
+    return parse_name(text, tr, "Claire Martin Design")
 
 
 def validate_email_address(text: str, tr: Translator) -> str:
