@@ -7,6 +7,7 @@ the freelancer), and no client ever received the same reminder twice. `make soak
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -24,6 +25,7 @@ from bot.storage.invoices import NewInvoice
 from bot.storage.reminders import PlannedRow
 from tests.fake_telegram import FakeTelegram, FakeTelegramServer
 from tests.harness import TOKEN
+from tests.polling import wait_until
 
 REMINDERS = 500
 FREELANCERS = 25
@@ -84,15 +86,6 @@ def client_deliveries(fake: FakeTelegram) -> int:
     return sum(1 for d in fake.deliveries if d.chat_id >= CLIENT_BASE)
 
 
-def wait_until(condition: object, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def run_trials(tmp_path: Path, kills: int) -> None:
     db = tmp_path / "relance.sqlite3"
     asyncio.run(seed(db, ZONE))
@@ -119,7 +112,9 @@ def run_trials(tmp_path: Path, kills: int) -> None:
                 lambda: set(statuses(db)) <= {"sent", "failed", "skipped", "uncertain"}, 120
             )
             assert finished, f"reminders still pending: {statuses(db)}"
-            time.sleep(1)  # the last run's notices
+            # The freelancers are told about uncertain reminders right after they are marked so.
+            told = wait_until(lambda: untold_uncertain(db, fake) == [], 30)
+            assert told, f"uncertain reminders never reported: {untold_uncertain(db, fake)}"
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
@@ -140,6 +135,15 @@ def run_trials(tmp_path: Path, kills: int) -> None:
         assert any(number in d.text and "may not have been delivered" in d.text for d in fake.deliveries), (
             number
         )
+
+
+def untold_uncertain(db: Path, fake: FakeTelegram) -> list[str]:
+    """Invoice numbers of uncertain reminders whose freelancer has not yet been told."""
+    return [
+        number
+        for number in uncertain_numbers(db)
+        if not any(number in d.text and "may not have been delivered" in d.text for d in fake.deliveries)
+    ]
 
 
 def uncertain_numbers(db: Path) -> list[str]:
@@ -198,7 +202,8 @@ def test_half_finished_new_invoice_resumes_after_sigkill(tmp_path: Path) -> None
         assert wait_until(lambda: bot_says("Which client"), 30)
         fake.message_update(user, "ACME")
         assert wait_until(lambda: bot_says("New client"), 30)
-        time.sleep(2.5)  # the conversation state is flushed to SQLite every second
+        # PTB flushes the conversation and the draft to SQLite every second: kill only once they are there.
+        assert wait_until(lambda: draft_is_saved(db, user, "ACME"), 30), "the draft never reached SQLite"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
 
@@ -211,6 +216,14 @@ def test_half_finished_new_invoice_resumes_after_sigkill(tmp_path: Path) -> None
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
+
+
+def draft_is_saved(db: Path, user_id: int, client_name: str) -> bool:
+    """The user's conversation state and a draft naming ``client_name`` are both in the database."""
+    with sqlite3.connect(db) as conn:
+        drafts = conn.execute("SELECT data FROM user_state WHERE user_id = ?", (user_id,)).fetchall()
+        keys = [json.loads(key) for (key,) in conn.execute("SELECT key FROM conversation_state")]
+    return any(user_id in key for key in keys) and any(client_name in data for (data,) in drafts)
 
 
 async def seed_freelancer(db: Path) -> None:

@@ -26,6 +26,7 @@ from telegram.error import (
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from tests.fake_telegram import FakeRequest, FakeTelegram, FakeTelegramServer, HtmlParseError, parse_html
+from tests.polling import async_wait_until
 
 USER = 1001
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x08\x08\x02\x00\x00\x00"
@@ -423,7 +424,7 @@ async def test_long_polling_and_webhook_conflict(bot: Bot, fake: FakeTelegram) -
     next_offset = first[-1].update_id + 1
 
     async def later() -> None:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # the update must arrive while getUpdates is already waiting: this is the test
         fake.message_update(USER, "hello")
 
     task = asyncio.create_task(later())
@@ -457,12 +458,10 @@ async def test_application_polling_round_trip(fake: FakeTelegram) -> None:
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5)
-        for _ in range(200):
-            if fake.bot_messages(USER):
-                break
-            await asyncio.sleep(0.01)
+        answered = await async_wait_until(lambda: fake.bot_messages(USER), 2)
         await app.updater.stop()
         await app.stop()
+    assert answered, "the polling application never answered /start"
     assert fake.sent_texts(USER) == ["Bonjour Alice & co"]
     assert fake.errors() == []
 

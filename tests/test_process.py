@@ -14,6 +14,7 @@ import pytest
 
 from tests.fake_telegram import FakeTelegram, FakeTelegramServer
 from tests.harness import TOKEN
+from tests.polling import wait_until
 
 
 @pytest.fixture
@@ -34,15 +35,6 @@ def relance(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen
     )
 
 
-def wait_for(condition: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the bot")
-
-
 def test_process_answers_start_in_french_and_stops_on_sigterm(
     tmp_path: Path, server: FakeTelegramServer
 ) -> None:
@@ -57,7 +49,7 @@ def test_process_answers_start_in_french_and_stops_on_sigterm(
         fake = server.fake
         fake.add_user(42, first_name="Zoé", language_code="fr")
         fake.message_update(42, "/start")
-        wait_for(lambda: len(fake.bot_messages(42)) >= 2)
+        assert wait_until(lambda: len(fake.bot_messages(42)) >= 2, 20), "timed out waiting for the bot"
         assert "Bonjour" in fake.bot_messages(42)[0].text
         assert [c["command"] for c in fake.commands(language_code="fr")][:2] == ["new", "invoices"]
         started = time.monotonic()

@@ -123,6 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _sleep(seconds: float) -> None:
+        """A slow Telegram, as configured by the test (`FakeTelegram.delay`): the delay is what is being tested."""
         if seconds > 0:
             time.sleep(seconds)
 
