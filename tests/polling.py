@@ -29,7 +29,10 @@ def wait_until(predicate: Callable[[], object], timeout: float, *, interval: flo
 
 
 async def async_wait_until(
-    predicate: Callable[[], object], timeout: float, *, interval: float = POLL_INTERVAL
+    predicate: Callable[[], object],
+    timeout: float,  # noqa: ASYNC109 - the same signature as wait_until: it returns False, never cancels
+    *,
+    interval: float = POLL_INTERVAL,
 ) -> bool:
     """Like `wait_until`, but lets the event loop run the code being waited for between polls."""
     deadline = time.monotonic() + timeout

@@ -424,7 +424,8 @@ async def test_long_polling_and_webhook_conflict(bot: Bot, fake: FakeTelegram) -
     next_offset = first[-1].update_id + 1
 
     async def later() -> None:
-        await asyncio.sleep(0.05)  # the update must arrive while getUpdates is already waiting: this is the test
+        # The update must arrive while getUpdates is already waiting: this delay is the test.
+        await asyncio.sleep(0.05)
         fake.message_update(USER, "hello")
 
     task = asyncio.create_task(later())
