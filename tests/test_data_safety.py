@@ -10,10 +10,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.harness import TOKEN, Harness
 from tests.reminders.helpers import invoice_with_reminders
+from tests.seed import register_invoice
 
 
 async def test_deletemydata_erases_everything_after_confirmation(h: Harness) -> None:
@@ -80,11 +80,10 @@ async def test_full_disk_gives_an_apology_and_no_corruption(h: Harness) -> None:
     await h.store.db.execute(f"PRAGMA max_page_count = {pages[0]}")  # the "disk" is now full
     big = "x" * 200
     for i in range(200):
-        new = NewInvoice(
-            client.id, f"F-{i}", 100, "EUR", date(2026, 11, 1), date(2026, 12, 1), description=big
-        )
         try:
-            await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
+            await register_invoice(
+                h, freelancer.id, f"F-{i}", 100, client=client.id, due=date(2026, 12, 1), description=big
+            )
         except sqlite3.OperationalError as exc:
             assert "full" in str(exc)
             break

@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.storage.invoices import NewInvoice
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
+from tests.seed import register_invoice
 
 NASTY = [
     "\u200b", "\u202e", "\u200f", "\x00", "<", "&", "<b>", "</i>", "&amp;", "*_`[", "'; DROP TABLE invoices; --",
@@ -43,11 +43,9 @@ async def freelancer(h: Harness) -> TelegramUser:
         now=h.clock.now(),
     )
     await h.store.freelancers.update(created.id, onboarded=True)
-    client = await h.store.clients.create(created.id, "ACME", now=h.clock.now())
-    new = NewInvoice(
-        client.id, "F-1", 100_000, "EUR", date(2026, 11, 1), date(2026, 12, 1), reminders_enabled=True
+    await register_invoice(
+        h, created.id, "F-1", 100_000, client="ACME", due=date(2026, 12, 1), reminders_enabled=True
     )
-    await h.store.invoices.create(created.id, new, now=h.clock.now())
     return user
 
 

@@ -20,10 +20,10 @@ from bot.handlers.profile_fields import Invalid, validate_email_address
 from bot.i18n import translator
 from bot.reminder_email import smtp_settings
 from bot.storage import Invoice
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
 from tests.reminders.helpers import client_texts, utc
+from tests.seed import register_invoice
 from tests.smtp_server import PASSWORD, SmtpTestServer, free_port
 
 PDF = b"%PDF-1.4\n% invoice F-1\n%%EOF\n"
@@ -99,11 +99,10 @@ async def invoice_for_email_client(
         await h.store.clients.link_telegram(contact.id, chat)
         h.fake.add_user(chat, first_name="Jo", language_code="en")
         h.fake.message_update(chat, "hello")  # the client has started the bot
-    new = NewInvoice(
-        client.id, number, 120_000, "EUR", date(2026, 11, 1), date(2026, 12, 1),
+    invoice = await register_invoice(
+        h, freelancer.id, number, 120_000, client=client.id, due=date(2026, 12, 1),
         file_id=file_id, file_name="F-1 ACME.pdf" if file_id else None, reminders_enabled=True, plan="standard",
     )  # fmt: skip
-    invoice = await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
     await h.services.invoice_changed(invoice)
     return Setup(user, invoice, contact.id)
 

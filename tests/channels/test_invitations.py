@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.storage.invoices import NewInvoice
 from tests.channels.client_helpers import client_chat, contact_of, freelancer_account, invite, last_alert
 from tests.conftest import onboard
 from tests.harness import Harness
+from tests.seed import register_invoice
 
 
 async def test_freelancer_gets_a_link_and_a_message_to_forward(h: Harness) -> None:
@@ -35,8 +35,7 @@ async def test_client_confirms_and_sees_only_their_invoices_from_that_freelancer
     freelancer = await freelancer_account(h, invited.freelancer)
     other = await h.store.clients.create(freelancer.id, "Globex", now=h.clock.now())
     for client_id, number in ((invited.client.id, "F-1"), (other.id, "F-2")):
-        new = NewInvoice(client_id, number, 120_000, "EUR", date(2026, 11, 1), date(2026, 12, 1))
-        await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
+        await register_invoice(h, freelancer.id, number, 120_000, client=client_id, due=date(2026, 12, 1))
     client = client_chat(h)
     reply = await client.send(f"/start {invited.token}")
     assert "Claire Martin" in reply and "invites ACME to receive them here in Telegram" in reply

@@ -9,9 +9,9 @@ import pytest
 
 from bot.i18n import Translator
 from bot.storage import Client, Freelancer
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser
+from tests.seed import register_invoice
 
 EN = Translator("en")
 
@@ -26,8 +26,9 @@ async def invoice(
     h: Harness, freelancer: Freelancer, client: Client, number: str, amount_minor: int,
     currency: str = "EUR", *, issued: date = date(2026, 9, 1), due: date = date(2026, 12, 31),
 ) -> int:  # fmt: skip
-    new = NewInvoice(client.id, number, amount_minor, currency, issued, due)
-    created = await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
+    created = await register_invoice(
+        h, freelancer.id, number, amount_minor, client=client.id, currency=currency, issued=issued, due=due
+    )
     return created.id
 
 

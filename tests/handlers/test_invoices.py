@@ -5,27 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.storage import Invoice
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser
+from tests.seed import register_invoice
 
 
 async def make_invoice(
     h: Harness, user: TelegramUser, number: str, amount: int = 100_000, due: date = date(2026, 11, 10),
     client: str = "ACME", currency: str = "EUR",
 ) -> Invoice:  # fmt: skip
-    freelancer = await h.store.freelancers.by_telegram_id(user.id)
-    assert freelancer is not None
-    existing = await h.store.clients.find_by_name(freelancer.id, client)
-    client_id = (
-        existing.id
-        if existing
-        else (await h.store.clients.create(freelancer.id, client, now=h.clock.now())).id
+    return await register_invoice(
+        h, user, number, amount, client=client, currency=currency, due=due, reminders_enabled=True
     )
-    new = NewInvoice(
-        client_id, number, amount, currency, due - timedelta(days=30), due, reminders_enabled=True
-    )
-    return await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
 
 
 async def reload(h: Harness, invoice: Invoice) -> Invoice:

@@ -13,10 +13,10 @@ import pytest
 from bot.export import csv_cell
 from bot.handlers.summary import ageing_bucket
 from bot.storage import Invoice
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.fake_telegram.html import utf16_len
 from tests.harness import Harness, TelegramUser
+from tests.seed import register_invoice
 
 TODAY = date(2026, 11, 23)
 
@@ -43,8 +43,9 @@ async def invoice(
     description: str | None = None,
 ) -> Invoice:
     due = TODAY - timedelta(days=days_late)
-    new = NewInvoice(client_id, number, amount_minor, currency, due - timedelta(days=30), due, description)
-    return await h.store.invoices.create(fid, new, now=h.clock.now())
+    return await register_invoice(
+        h, fid, number, amount_minor, client=client_id, currency=currency, due=due, description=description
+    )
 
 
 # --- /overdue -------------------------------------------------------------------------------------

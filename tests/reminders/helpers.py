@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from bot.storage import Invoice
-from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser
+from tests.seed import register_invoice
 
 CLIENT_CHAT = 5001
 
@@ -39,10 +39,10 @@ async def invoice_with_reminders(
         await h.store.clients.link_telegram(contact.id, client_chat)
         h.fake.add_user(client_chat, first_name="Jo", language_code="en")
         h.fake.message_update(client_chat, "hello")  # the client has started the bot
-    new = NewInvoice(
-        client.id, number, 120_000, "EUR", date(2026, 11, 1), due, reminders_enabled=True, plan=plan
-    )
-    invoice = await h.store.invoices.create(freelancer.id, new, now=h.clock.now())
+    invoice = await register_invoice(
+        h, freelancer.id, number, 120_000, client=client.id, issued=date(2026, 11, 1), due=due,
+        reminders_enabled=True, plan=plan,
+    )  # fmt: skip
     await h.services.invoice_changed(invoice)
     return Setup(user, invoice, client_chat)
 
