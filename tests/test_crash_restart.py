@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,10 @@ def client_deliveries(fake: FakeTelegram) -> int:
     return sum(1 for d in fake.deliveries if d.chat_id >= CLIENT_BASE)
 
 
+def kill_moment(fake: FakeTelegram, db: Path, target: int) -> bool:
+    return client_deliveries(fake) >= target or statuses(db).get("planned", 0) == 0
+
+
 def run_trials(tmp_path: Path, kills: int) -> None:
     db = tmp_path / "relance.sqlite3"
     asyncio.run(seed(db, ZONE))
@@ -101,9 +106,8 @@ def run_trials(tmp_path: Path, kills: int) -> None:
         for _ in range(kills):
             proc = start(db, server, tmp_path)
             target = client_deliveries(fake) + rng.randint(1, max(1, REMINDERS // (kills + 1)))
-            wait_until(
-                lambda t=target: client_deliveries(fake) >= t or statuses(db).get("planned", 0) == 0, 60
-            )
+            # Whether or not the target is reached in time, this is when the process gets killed.
+            wait_until(partial(kill_moment, fake, db, target), 60)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)
         proc = start(db, server, tmp_path)
