@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 MO     := locales/en/LC_MESSAGES/bot.mo locales/fr/LC_MESSAGES/bot.mo
 
-.PHONY: run test lint soak bench translations setup clean
+# RELANCE_TEST_DATABASE_URL: the PostgreSQL database `make test-postgres` runs the suite on.
+RELANCE_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres lint soak bench translations setup clean
 
 run: setup
 	@$(BIN)/relance run
@@ -14,6 +17,10 @@ test: setup
 	$(BIN)/ruff check bot tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The same suite on PostgreSQL (each test in a schema of its own); needs a server at the URL above.
+test-postgres: setup
+	RELANCE_TEST_DATABASE_URL=$(RELANCE_TEST_DATABASE_URL) $(BIN)/pytest -q
 
 soak: setup
 	$(BIN)/pytest -q -m soak -p no:randomly

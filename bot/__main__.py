@@ -51,7 +51,7 @@ async def _initialize(app: object) -> None:
 
 
 async def run_bot(config: Config) -> None:
-    store = await open_store(config.db_path)
+    store = await open_store(config.database)
     clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
     services = Services(config=config, store=store, clock=clock, smtp=smtp_settings(config.smtp))
     log_email_channel(config)
@@ -96,12 +96,12 @@ def log_email_channel(config: Config) -> None:
 
 
 async def _migrate(config: Config) -> None:
-    store = await open_store(config.db_path)
+    store = await open_store(config.database)
     await store.close()
 
 
 async def _backup(config: Config, target: Path) -> None:
-    store = await open_store(config.db_path)
+    store = await open_store(config.database)
     try:
         await store.db.backup_to(target)
     finally:
@@ -110,7 +110,7 @@ async def _backup(config: Config, target: Path) -> None:
 
 async def _export(config: Config, telegram_user_id: int) -> tuple[bytes, bytes]:
     """A freelancer's invoices and payments as CSV (the same files as /export)."""
-    store = await open_store(config.db_path)
+    store = await open_store(config.database)
     try:
         freelancer = await store.freelancers.by_telegram_id(telegram_user_id)
         if freelancer is None:

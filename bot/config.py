@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES = ("en", "fr")
@@ -53,6 +54,12 @@ class Config:
     default_timezone: str = "Europe/Paris"
     secrets: tuple[str, ...] = field(default=(), repr=False)
     clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
+    db_url: str | None = field(default=None, repr=False)  # postgresql://…: PostgreSQL instead of SQLite
+
+    @property
+    def database(self) -> Path | str:
+        """Where the data lives: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.db_url or self.db_path
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -145,13 +152,23 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         )
 
     db_text = env.get("RELANCE_DB", "").strip() or "./data/relance.sqlite3"
+    db_url = db_text if db_text.startswith(("postgresql://", "postgres://")) else None
+    if db_url is not None and not urlsplit(db_url).path.strip("/"):
+        raise ConfigError(
+            "RELANCE_DB", "a PostgreSQL URL names its database, e.g. postgresql://relance@localhost/relance"
+        )
     smtp = _smtp(env)
-    secrets = tuple(s for s in (token, smtp.password if smtp else None) if s)
+    secrets = tuple(
+        s
+        for s in (token, smtp.password if smtp else None, urlsplit(db_url).password if db_url else None)
+        if s
+    )
     return Config(
         token=token,
         base_url=base_url,
         base_file_url=file_url,
-        db_path=Path(db_text),
+        db_path=Path("./data/relance.sqlite3") if db_url else Path(db_text),
+        db_url=db_url,
         default_locale=locale,
         log_level=level,
         smtp=smtp,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import ON_POSTGRES, drop_test_schemas
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
 
 
@@ -32,3 +33,17 @@ async def onboard(
     await user.press("Paris")
     await user.press("Français" if language_code.startswith("fr") else "English")
     return user
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, tests of what only SQLite has (its files, backup API, page limits) are skipped."""
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="SQLite-specific (RELANCE_TEST_DATABASE_URL runs the suite on PostgreSQL)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_test_schemas()

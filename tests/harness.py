@@ -20,6 +20,7 @@ from bot.clock import FrozenClock
 from bot.config import Config
 from bot.context import RelanceApp, Services
 from bot.storage import Store, open_store
+from tests.databases import database_for
 from tests.fake_telegram import FakeMessage, FakeRequest, FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
@@ -152,7 +153,7 @@ async def start_harness(
     """``smtp``: e-mail settings (e.g. a test SMTP server's); the config keeps ``smtp=None`` either way.
     ``read_timeout``: how long a Bot API call may take before PTB raises TimedOut."""
     fake = fake or FakeTelegram(token=TOKEN)
-    store = await open_store(db_path)
+    store = await open_store(await database_for(db_path))
     clock = FrozenClock(START)
     services = Services(
         config=make_config(db_path, **config), store=store, clock=clock, smtp=smtp, background_jobs=False

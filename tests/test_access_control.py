@@ -12,10 +12,17 @@ from typing import Any
 from telegram.ext import CallbackQueryHandler, ConversationHandler
 
 from tests.conftest import onboard
+from tests.databases import ON_POSTGRES
 from tests.harness import Harness
 from tests.reminders.helpers import invoice_with_reminders
 
 SNAPSHOT_TABLES = ("clients", "contacts", "invoices", "payments", "reminders", "templates")
+
+TABLES_SQL = (
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+    if ON_POSTGRES
+    else "SELECT name FROM sqlite_master WHERE type = 'table'"
+)
 
 
 def callback_prefixes(handlers: list[Any]) -> set[str]:
@@ -44,13 +51,11 @@ def expand(pattern: str) -> set[str]:
 
 
 async def snapshot(h: Harness) -> dict[str, list[tuple[Any, ...]]]:
-    tables = {
-        r["name"] for r in await h.store.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    tables = {r["name"] for r in await h.store.db.fetchall(TABLES_SQL)}
     result = {}
     for table in SNAPSHOT_TABLES + ("invitations", "client_requests"):
         if table in tables:
-            rows = await h.store.db.fetchall(f"SELECT * FROM {table} ORDER BY rowid")  # noqa: S608 - fixed names
+            rows = await h.store.db.fetchall(f"SELECT * FROM {table} ORDER BY 1, 2, 3")  # noqa: S608 - fixed names
             result[table] = [tuple(r) for r in rows]
     return result
 

@@ -10,6 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import onboard
 from tests.harness import TOKEN, Harness
 from tests.reminders.helpers import invoice_with_reminders
@@ -62,6 +64,7 @@ def test_cli_export_writes_both_csv_files(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no freelancer" in missing.stderr and "Traceback" not in missing.stderr
 
 
+@pytest.mark.sqlite_only
 async def test_online_backup_is_consistent_while_the_bot_runs(h: Harness, tmp_path: Path) -> None:
     await invoice_with_reminders(h)
     await h.store.db.backup_to(tmp_path / "copy.sqlite3")
@@ -70,6 +73,7 @@ async def test_online_backup_is_consistent_while_the_bot_runs(h: Harness, tmp_pa
         assert copy.execute("SELECT count(*) FROM invoices").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only
 async def test_full_disk_gives_an_apology_and_no_corruption(h: Harness) -> None:
     user = await onboard(h)
     freelancer = await h.store.freelancers.by_telegram_id(user.id)

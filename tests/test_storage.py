@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import StorageError, open_store
-from bot.storage.db import Database
+from bot.storage.db import SqliteDatabase
 from bot.storage.migrate import SchemaTooNewError, declared_migrations, migrate
 
 
@@ -40,7 +40,7 @@ async def test_failed_migration_leaves_nothing_half_applied(tmp_path: Path) -> N
     folder.mkdir()
     (folder / "0001_good.sql").write_text("CREATE TABLE a (x INTEGER);")
     (folder / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);\nTHIS IS NOT SQL;")
-    db = await Database.open(tmp_path / "db.sqlite3")
+    db = await SqliteDatabase.open(tmp_path / "db.sqlite3")
     try:
         with pytest.raises(StorageError, match="0002_bad failed"):
             await migrate(db, folder)

@@ -19,6 +19,7 @@ def test_every_released_schema_version_has_a_fixture() -> None:
     assert missing == [], "run: .venv/bin/python -m tests.fixtures.make_schema_fixtures"
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("version", VERSIONS)
 async def test_old_database_upgrades_and_the_bot_still_works(version: int, tmp_path: Path) -> None:
     db = tmp_path / "relance.sqlite3"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
-from bot.storage.db import Database, StorageError
+from bot.storage.db import Database, SqliteDatabase, StorageError
 from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.invitations import Invitations
 from bot.storage.invoices import Invoice, Invoices, Payment
@@ -52,9 +52,18 @@ class Store:
         await self.db.close()
 
 
-async def open_store(path: Path) -> Store:
+async def open_database(target: Path | str) -> Database:
+    """A SQLite file path, or a `postgresql://` URL (a `search_path` query parameter picks a schema)."""
+    from bot.storage.postgres import PostgresDatabase, is_postgres_url
+
+    if isinstance(target, str) and is_postgres_url(target):
+        return await PostgresDatabase.open(target)
+    return await SqliteDatabase.open(Path(target))
+
+
+async def open_store(target: Path | str) -> Store:
     """Open the database and bring its schema up to date."""
-    db = await Database.open(path)
+    db = await open_database(target)
     try:
         await migrate(db)
     except BaseException:

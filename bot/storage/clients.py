@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.storage.db import Database, Tx
 
@@ -119,7 +119,7 @@ class Clients:
     async def page(self, freelancer_id: int, offset: int, limit: int) -> tuple[list[Client], int]:
         """Clients by name, one page, with the total count."""
         rows = await self._db.fetchall(
-            f"SELECT {_CLIENT} FROM clients WHERE freelancer_id = ? ORDER BY name COLLATE NOCASE, id "
+            f"SELECT {_CLIENT} FROM clients WHERE freelancer_id = ? ORDER BY lower(name), id "
             "LIMIT ? OFFSET ?",
             (freelancer_id, limit, offset),
         )
@@ -172,12 +172,15 @@ class Clients:
     async def history(self, client_id: int) -> PaymentHistory:
         """On time / late counts and average lateness of the client's paid invoices."""
         rows = await self._db.fetchall(
-            "SELECT julianday(MAX(p.paid_on)) - julianday(i.due_date) AS late "
+            "SELECT MAX(p.paid_on) AS paid_on, i.due_date AS due_date "
             "FROM invoices i JOIN payments p ON p.invoice_id = i.id "
-            "WHERE i.client_id = ? AND i.status = 'paid' GROUP BY i.id",
+            "WHERE i.client_id = ? AND i.status = 'paid' GROUP BY i.id, i.due_date",
             (client_id,),
         )
-        lateness = [max(0.0, float(r["late"])) for r in rows]
+        lateness = [
+            max(0.0, float((date.fromisoformat(r["paid_on"]) - date.fromisoformat(r["due_date"])).days))
+            for r in rows
+        ]
         late = [d for d in lateness if d > 0]
         return PaymentHistory(
             paid_on_time=len(lateness) - len(late),

@@ -5,14 +5,12 @@ Applied versions are recorded inside the database; pending = declared − applie
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.db import Database, StorageError
+from bot.storage.db import AnyDatabase, StorageError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _NAME_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -42,16 +40,16 @@ def declared_migrations(folder: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-async def applied_versions(db: Database) -> set[int]:
+async def applied_versions(db: AnyDatabase) -> set[int]:
     await db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        " version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
     )
     rows = await db.fetchall("SELECT version FROM schema_migrations")
     return {row["version"] for row in rows}
 
 
-async def migrate(db: Database, folder: Path = MIGRATIONS_DIR) -> list[int]:
+async def migrate(db: AnyDatabase, folder: Path = MIGRATIONS_DIR) -> list[int]:
     """Apply pending migrations in order; return the versions applied (empty when up to date)."""
     declared = declared_migrations(folder)
     applied = await applied_versions(db)
@@ -65,16 +63,11 @@ async def migrate(db: Database, folder: Path = MIGRATIONS_DIR) -> list[int]:
     for migration in declared:
         if migration.version in applied:
             continue
-        # executescript cannot take parameters; version and name come from a strict file-name regex.
-        record = (
-            "INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({migration.version}, '{migration.name}', {int(time.time())});"
-        )
         try:
-            await db.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n;{record}\nCOMMIT;")
-        except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.OperationalError):  # (executescript would COMMIT first)
-                await db.execute("ROLLBACK")
+            await db.apply_migration(migration.version, migration.name, migration.sql, int(time.time()))
+        except StorageError:
+            raise
+        except Exception as exc:  # sqlite3.Error or asyncpg.PostgresError: the migration was rolled back
             raise StorageError(f"migration {migration.version:04d}_{migration.name} failed: {exc}") from None
         done.append(migration.version)
     return done
