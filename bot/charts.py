@@ -134,7 +134,9 @@ def worst_payers_chart(tr: Translator, scores: Sequence[PayerScore]) -> bytes:
     axes.set_xlim(0, max(days + [1]) * 1.3)
     axes.grid(axis="x", color=GRID)
     axes.set_axisbelow(True)
-    axes.set_xlabel(tr.plain("Average days late (unpaid invoices: so far)"), fontsize=14, color=MUTED, **_font())
+    axes.set_xlabel(
+        tr.plain("Average days late (unpaid invoices: so far)"), fontsize=14, color=MUTED, **_font()
+    )
     if not shown:
         axes.text(0.5, 0.5, tr.plain("No late payer"), transform=axes.transAxes, ha="center", va="center",
                   fontsize=18, color=MUTED, **_font())  # fmt: skip

@@ -6,6 +6,8 @@ a screen reader can read out, kept under Telegram's 1,024 characters.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from babel.numbers import format_decimal, format_percent
 
 from bot.domain.money import babel_locale
@@ -18,8 +20,8 @@ from bot.domain.stats import (
     Month,
     PayerScore,
     Period,
-    Report,
     ReminderEffect,
+    Report,
     whole_days,
 )
 from bot.i18n import N_, Html, Translator
@@ -48,7 +50,7 @@ def period_name(tr: Translator, period: Period) -> str:
 
 def render_report(tr: Translator, report: Report, forecasts: list[Forecast]) -> Html:
     """The whole summary: per currency, then reminders, then the cash forecast."""
-    lines = [
+    lines: list[str] = [
         tr._(
             "📊 <b>Your statistics</b> · {period} ({start} – {end})",
             period=period_name(tr, report.period),
@@ -229,8 +231,9 @@ def score_badge(score: PayerScore | None) -> str:
 # --- Captions -------------------------------------------------------------------------------------------
 
 
-def fit_caption(lines: list[str], limit: int = CAPTION_LIMIT) -> str:
+def fit_caption(lines: Sequence[str], limit: int = CAPTION_LIMIT) -> str:
     """Join lines, dropping the last ones (and saying so with "…") until the caption fits."""
+    lines = list(lines)
     text = "\n".join(lines)
     while len(text) > limit and len(lines) > 1:
         lines = lines[:-1]

@@ -382,7 +382,11 @@ def payer_scores(invoices: Iterable[InvoiceFacts], today: date) -> dict[int, Pay
 
 def worst_payers(scores: Iterable[PayerScore], limit: int = WORST_PAYERS) -> list[PayerScore]:
     """Judged clients at least a day late on average, latest first (ties: by name)."""
-    late = [s for s in scores if s.judged and s.average_days_late is not None and whole_days(s.average_days_late) >= 1]
+    late = [
+        s
+        for s in scores
+        if s.judged and s.average_days_late is not None and whole_days(s.average_days_late) >= 1
+    ]
     return sorted(late, key=lambda s: (-(s.average_days_late or 0), s.client_name.casefold()))[:limit]
 
 
@@ -431,7 +435,5 @@ def forecast(invoices: Sequence[InvoiceFacts], today: date) -> list[Forecast]:
         if ahead > FORECAST_HORIZONS[-1]:
             row[-1] += invoice.balance_minor
         expected.setdefault(invoice.currency, []).append((invoice.id, day))
-    result = [
-        Forecast(c, tuple(r[:-1]), r[-1], r[-2] + r[-1], expected[c]) for c, r in sums.items()
-    ]
+    result = [Forecast(c, tuple(r[:-1]), r[-1], r[-2] + r[-1], expected[c]) for c, r in sums.items()]
     return sorted(result, key=lambda f: (-f.outstanding, f.currency))

@@ -49,10 +49,18 @@ class Stats:
         rows = await self._db.fetchall(sql + _GROUP, params)
         return [
             InvoiceFacts(
-                id=r[0], client_id=r[1], client_name=r[2], currency=r[3], amount_minor=r[4], paid_minor=r[5],
-                issue_date=date.fromisoformat(r[6]), due_date=date.fromisoformat(r[7]), status=r[8],
+                id=r[0],
+                client_id=r[1],
+                client_name=r[2],
+                currency=r[3],
+                amount_minor=r[4],
+                paid_minor=r[5],
+                issue_date=date.fromisoformat(r[6]),
+                due_date=date.fromisoformat(r[7]),
+                status=r[8],
                 settled_on=date.fromisoformat(r[9]) if r[9] and r[8] == "paid" else None,
-                reminders_sent=r[10], last_tone=r[11],
+                reminders_sent=r[10],
+                last_tone=r[11],
             )  # fmt: skip
             for r in rows
         ]
