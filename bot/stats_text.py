@@ -108,23 +108,23 @@ def currency_lines(tr: Translator, f: CurrencyFigures, days: int) -> list[Html]:
     return lines
 
 
-_AFTER_TONE = {
-    None: (N_("Paid without any reminder: {n} invoice ({share})"),
-           N_("Paid without any reminder: {n} invoices ({share})")),
-    "courtesy": (N_("Paid after the courtesy heads-up: {n} invoice ({share})"),
-                 N_("Paid after the courtesy heads-up: {n} invoices ({share})")),
-    "friendly": (N_("Paid after the friendly reminder: {n} invoice ({share})"),
-                 N_("Paid after the friendly reminder: {n} invoices ({share})")),
-    "firm": (N_("Paid after the firm reminder: {n} invoice ({share})"),
-             N_("Paid after the firm reminder: {n} invoices ({share})")),
-    "final": (N_("Paid after the final reminder: {n} invoice ({share})"),
-              N_("Paid after the final reminder: {n} invoices ({share})")),
-}  # fmt: skip
-
-
 def reminder_effect_line(tr: Translator, effect: ReminderEffect, settled: int) -> Html:
-    singular, plural = _AFTER_TONE.get(effect.tone, _AFTER_TONE["final"])
-    return tr.n_(singular, plural, effect.invoices, share=percent(tr, effect.invoices / settled))
+    """One tone's share of the settled invoices (whole sentences per tone, for the translators)."""
+    n, share = effect.invoices, percent(tr, effect.invoices / settled)
+    if effect.tone is None:
+        return tr.n_("Paid without any reminder: {n} invoice ({share})",
+                     "Paid without any reminder: {n} invoices ({share})", n, share=share)
+    if effect.tone == "courtesy":
+        return tr.n_("Paid after the courtesy heads-up: {n} invoice ({share})",
+                     "Paid after the courtesy heads-up: {n} invoices ({share})", n, share=share)
+    if effect.tone == "friendly":
+        return tr.n_("Paid after the friendly reminder: {n} invoice ({share})",
+                     "Paid after the friendly reminder: {n} invoices ({share})", n, share=share)
+    if effect.tone == "firm":
+        return tr.n_("Paid after the firm reminder: {n} invoice ({share})",
+                     "Paid after the firm reminder: {n} invoices ({share})", n, share=share)
+    return tr.n_("Paid after the final reminder: {n} invoice ({share})",
+                 "Paid after the final reminder: {n} invoices ({share})", n, share=share)  # fmt: skip
 
 
 def reminder_lines(tr: Translator, report: Report) -> list[Html]:
