@@ -112,17 +112,33 @@ def reminder_effect_line(tr: Translator, effect: ReminderEffect, settled: int) -
     """One tone's share of the settled invoices (whole sentences per tone, for the translators)."""
     n, share = effect.invoices, percent(tr, effect.invoices / settled)
     if effect.tone is None:
-        return tr.n_("Paid without any reminder: {n} invoice ({share})",
-                     "Paid without any reminder: {n} invoices ({share})", n, share=share)
+        return tr.n_(
+            "Paid without any reminder: {n} invoice ({share})",
+            "Paid without any reminder: {n} invoices ({share})",
+            n,
+            share=share,
+        )
     if effect.tone == "courtesy":
-        return tr.n_("Paid after the courtesy heads-up: {n} invoice ({share})",
-                     "Paid after the courtesy heads-up: {n} invoices ({share})", n, share=share)
+        return tr.n_(
+            "Paid after the courtesy heads-up: {n} invoice ({share})",
+            "Paid after the courtesy heads-up: {n} invoices ({share})",
+            n,
+            share=share,
+        )
     if effect.tone == "friendly":
-        return tr.n_("Paid after the friendly reminder: {n} invoice ({share})",
-                     "Paid after the friendly reminder: {n} invoices ({share})", n, share=share)
+        return tr.n_(
+            "Paid after the friendly reminder: {n} invoice ({share})",
+            "Paid after the friendly reminder: {n} invoices ({share})",
+            n,
+            share=share,
+        )
     if effect.tone == "firm":
-        return tr.n_("Paid after the firm reminder: {n} invoice ({share})",
-                     "Paid after the firm reminder: {n} invoices ({share})", n, share=share)
+        return tr.n_(
+            "Paid after the firm reminder: {n} invoice ({share})",
+            "Paid after the firm reminder: {n} invoices ({share})",
+            n,
+            share=share,
+        )
     return tr.n_("Paid after the final reminder: {n} invoice ({share})",
                  "Paid after the final reminder: {n} invoices ({share})", n, share=share)  # fmt: skip
 

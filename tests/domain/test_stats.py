@@ -55,8 +55,15 @@ def test_month_figures_dso_lateness_and_on_time_share() -> None:
     invoices = [
         # Issued this month: 1,000 + 3,000 invoiced (4,000 €).
         open_(1, 100_000, days(10), issue=date(2026, 11, 2)),  # 1,000 € outstanding, not due
-        paid(1, 300_000, date(2026, 11, 10), date(2026, 11, 20), issue=date(2026, 11, 3),
-             reminders=2, tone="firm"),  # 10 days late  # fmt: skip
+        paid(
+            1,
+            300_000,
+            date(2026, 11, 10),
+            date(2026, 11, 20),
+            issue=date(2026, 11, 3),
+            reminders=2,
+            tone="firm",
+        ),  # 10 days late  # fmt: skip
         # Issued before: counts for outstanding / settlement, not for invoiced.
         open_(2, 50_000, date(2026, 10, 1), paid_minor=20_000, issue=date(2026, 9, 1)),  # 300 € overdue
         paid(2, 80_000, date(2026, 11, 15), date(2026, 11, 12), issue=date(2026, 10, 15)),  # on time
