@@ -158,3 +158,14 @@ def test_charts_follow_the_language_and_its_number_formats() -> None:
         assert png_size(en)[0] >= 800 and png_size(fr)[0] >= 800
         assert en != fr  # axis labels, month names and number formats differ
         assert draw(english) == en  # drawing is deterministic: the difference is the language
+
+
+async def test_the_weekly_digest_has_a_stats_button(h: Harness) -> None:
+    user = await onboard(h)
+    await history(h, user)
+    freelancer = await h.store.freelancers.by_telegram_id(user.id)
+    assert freelancer is not None and h.services.dispatcher is not None
+    assert await h.services.dispatcher.send_digest(freelancer, h.clock.now())
+    assert "📊 Stats" in [label for row in user.last.buttons for label in row]
+    reply = await user.press("📊 Stats")
+    assert len(photos(reply.messages)) == 3 and "This month" in reply.text
