@@ -19,12 +19,13 @@ from pathlib import Path
 
 from bench import common
 
-PARTS = ("updates", "email", "dispatch", "scale")
-ORDER = ("update_handling", "reminder_dispatch", "scale", "email")
+PARTS = ("updates", "email", "dispatch", "scale", "stats")
+ORDER = ("update_handling", "reminder_dispatch", "scale", "stats", "email")
 HEADINGS = {
     "update_handling": "Update handling",
     "reminder_dispatch": "Reminder dispatch",
     "scale": "Scale",
+    "stats": "Statistics (/stats)",
     "email": "E-mail",
 }
 
@@ -84,13 +85,14 @@ def main() -> None:
     if args.quick:
         common.RESULTS_DIR = common.RESULTS_DIR / "quick"
 
-    from bench import dispatch, mail, scale, updates
+    from bench import dispatch, mail, scale, stats, updates
 
     runners: dict[str, Callable[[], object]] = {
         "updates": lambda: updates.main(args.quick),
         "email": lambda: mail.main(args.quick),
         "dispatch": lambda: dispatch.main(args.quick, args.profile),
         "scale": lambda: scale.main(args.quick),
+        "stats": lambda: stats.main(args.quick),
     }
     started = time.perf_counter()
     for part in PARTS:

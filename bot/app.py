@@ -38,6 +38,7 @@ from bot.handlers import (
     plans,
     profile,
     reminders,
+    stats,
     summary,
     templates,
 )
@@ -319,6 +320,9 @@ def build_application(
     app.add_handler(CommandHandler("overdue", summary.overdue))
     app.add_handler(CallbackQueryHandler(summary.overdue, pattern=r"^ov:page:"))
     app.add_handler(CommandHandler("export", summary.export))
+    app.add_handler(CommandHandler("stats", stats.stats_command))
+    app.add_handler(CallbackQueryHandler(stats.show_button, pattern=r"^st:show:"))
+    app.add_handler(CallbackQueryHandler(stats.on_period, pattern=r"^st:(month|quarter|year|all):"))
     app.add_handler(CommandHandler("clients", clients.list_clients))
     app.add_handler(CallbackQueryHandler(clients.on_page, pattern=r"^cl:page:"))
     app.add_handler(CallbackQueryHandler(clients.show_card, pattern=r"^cl:card:"))

@@ -595,5 +595,6 @@ class Dispatcher:
         if not overdue and not sent and not due_soon:
             return False
         tr = translator(freelancer.language)
-        await self._tell(freelancer, render_digest(tr, tz, today, overdue, sent, due_soon))
+        stats_button = keyboard([[(tr.plain("📊 Stats"), cb("st", "show", freelancer.id))]])
+        await self._tell(freelancer, render_digest(tr, tz, today, overdue, sent, due_soon), stats_button)
         return True

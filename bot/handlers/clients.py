@@ -16,6 +16,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
+from bot.domain.stats import PayerScore, payer_score, payer_scores
 from bot.handlers.common import (
     answer,
     cb,
@@ -33,6 +34,7 @@ from bot.handlers.invitations import send_invitation
 from bot.handlers.profile_fields import Invalid, clean_text, parse_name, validate_email_address
 from bot.handlers.views import invoice_line, local_today, plan_label
 from bot.i18n import SUPPORTED, Html, Translator, escape
+from bot.stats_text import score_badge, score_line
 from bot.storage import Client, Contact, Freelancer, Invoice
 from bot.storage.clients import PaymentHistory
 
@@ -77,16 +79,30 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
 
 
-def client_list_line(tr: Translator, client: Client, balances: dict[str, int]) -> Html:
-    """One client of the list with what it still owes, per currency (never summed across currencies)."""
+def client_list_line(
+    tr: Translator, client: Client, balances: dict[str, int], score: PayerScore | None = None
+) -> Html:
+    """One client of the list with what it still owes, per currency (never summed across currencies),
+    and its payer score once it has enough history."""
     amounts = ", ".join(tr.money(minor, cur) for cur, minor in sorted(balances.items()) if minor > 0)
+    if grade := score_badge(score):
+        if not amounts:
+            return tr._("• <b>{name}</b> · score {grade}: nothing due", name=client.name, grade=grade)
+        return tr._(
+            "• <b>{name}</b> · score {grade}: {amounts} due", name=client.name, grade=grade, amounts=amounts
+        )
     if not amounts:
         return tr._("• <b>{name}</b>: nothing due", name=client.name)
     return tr._("• <b>{name}</b>: {amounts} due", name=client.name, amounts=amounts)
 
 
 def render_client_page(
-    tr: Translator, clients: list[Client], total: int, page: int, balances: dict[int, dict[str, int]]
+    tr: Translator,
+    clients: list[Client],
+    total: int,
+    page: int,
+    balances: dict[int, dict[str, int]],
+    scores: dict[int, PayerScore] | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
     add = [(tr.plain("➕ Add a client"), cb("cl", "add"))]
     if total == 0:
@@ -95,7 +111,8 @@ def render_client_page(
     lines: list[str] = [tr.n_("<b>Your client</b> ({n})", "<b>Your clients</b> ({n})", total)]
     if pages > 1:
         lines.append(tr._("Page {page} of {pages}", page=page + 1, pages=pages))
-    lines += ["", *(client_list_line(tr, c, balances.get(c.id, {})) for c in clients), ""]
+    scores = scores or {}
+    lines += ["", *(client_list_line(tr, c, balances.get(c.id, {}), scores.get(c.id)) for c in clients), ""]
     lines.append(tr._("Tap a client to open its card."))
     rows = chunk([(_label(c.name), cb("cl", "card", c.id)) for c in clients], 2)
     nav = [("◀", cb("cl", "page", page - 1))] if page > 0 else []
@@ -214,6 +231,7 @@ def render_card(
     history: PaymentHistory,
     today: date,
     invited: dict[int, date] | None = None,
+    score: PayerScore | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
     """The card; `invited`: contacts with an unused invitation link, and the day it stops working."""
     invited = invited or {}
@@ -243,6 +261,7 @@ def render_card(
         "",
         tr._("<b>Payment history</b>"),
         history_phrase(tr, history),
+        score_line(tr, score),
     ]
     return Html("\n".join(lines)), card_buttons(tr, client, contacts, invited)
 
@@ -328,12 +347,15 @@ async def _show_card(
     invoices = await ctx.store.invoices.for_client(freelancer.id, client.id)
     history = await ctx.store.clients.history(client.id)
     now = ctx.clock.now()
+    score = payer_score(
+        await ctx.store.stats.invoice_facts(freelancer.id, [client.id]), local_today(freelancer, now)
+    )
     invited = {
         contact_id: local_today(freelancer, until)
         for contact_id, until in (await ctx.store.invitations.pending(client.id, now)).items()
     }
     text, markup = render_card(
-        tr, freelancer, client, contacts, invoices, history, local_today(freelancer, now), invited
+        tr, freelancer, client, contacts, invoices, history, local_today(freelancer, now), invited, score
     )
     await answer(update, f"{note}\n\n{text}" if note else text, markup)
 
@@ -346,7 +368,9 @@ async def _client_page(
         page = (total - 1) // PAGE_SIZE
         clients, total = await ctx.store.clients.page(freelancer.id, page * PAGE_SIZE, PAGE_SIZE)
     balances = await ctx.store.clients.open_balances(freelancer.id)
-    return render_client_page(tr, clients, total, page, balances)
+    facts = await ctx.store.stats.invoice_facts(freelancer.id, [c.id for c in clients])
+    scores = payer_scores(facts, local_today(freelancer, ctx.clock.now()))
+    return render_client_page(tr, clients, total, page, balances, scores)
 
 
 async def _replace(update: Update, text: str, markup: InlineKeyboardMarkup) -> None:

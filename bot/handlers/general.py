@@ -19,6 +19,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("new", N_("Register an invoice")),
     ("invoices", N_("Open invoices")),
     ("overdue", N_("Overdue summary")),
+    ("stats", N_("Statistics and charts")),
     ("clients", N_("Your clients")),
     ("paid", N_("Mark an invoice paid: /paid F-2026-014")),
     ("settings", N_("Your settings")),

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import RelanceContext
-from bot.export import invoices_csv, payments_csv
+from bot.domain import stats
+from bot.export import invoices_csv, payments_csv, stats_csv
 from bot.handlers.common import answer, cb, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
 from bot.handlers.long_messages import Heading, Line, Page, split_message
 from bot.handlers.views import due_phrase, invoice_line, local_today
@@ -63,7 +64,7 @@ def overdue_page(tr: Translator, pages: list[Page], number: int) -> tuple[str, I
 
 
 async def export(update: Update, ctx: RelanceContext) -> None:
-    """/export: every invoice and every payment, as two CSV documents."""
+    """/export: every invoice, every payment and the statistics, as three CSV documents."""
     freelancer = await onboarded(update, ctx)
     if freelancer is None or update.effective_chat is None:
         return
@@ -83,6 +84,17 @@ async def export(update: Update, ctx: RelanceContext) -> None:
     await update.effective_chat.send_document(
         InputFile(payments_csv(payments), filename=f"relance-payments-{stamp}.csv"),
         caption=tr.n_("{n} payment received.", "{n} payments received.", len(payments)),
+    )
+    today = local_today(freelancer, ctx.clock.now())
+    facts = await ctx.store.stats.invoice_facts(freelancer.id)
+    daily = await ctx.store.stats.daily_payments(freelancer.id)
+    reports = [stats.report(facts, daily, period, today) for period in stats.Period]
+    scores = sorted(stats.payer_scores(facts, today).values(), key=lambda s: s.client_name.casefold())
+    await update.effective_chat.send_document(
+        InputFile(
+            stats_csv(reports, scores, stats.forecast(facts, today)), filename=f"relance-stats-{stamp}.csv"
+        ),
+        caption=tr._("Your statistics: figures per period and currency, payer scores and the cash forecast."),
     )
 
 

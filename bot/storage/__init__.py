@@ -13,6 +13,7 @@ from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
 from bot.storage.persistence import SqlitePersistence
 from bot.storage.reminders import Reminder, Reminders, Templates
+from bot.storage.stats import Stats
 
 __all__ = [
     "Client",
@@ -40,6 +41,7 @@ class Store:
         self.templates = Templates(db)
         self.invitations = Invitations(db)
         self.client_requests = ClientRequests(db)
+        self.stats = Stats(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

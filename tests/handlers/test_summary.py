@@ -282,6 +282,7 @@ async def test_export_sends_invoices_and_payments_as_csv(h: Harness) -> None:
     assert [d.file_name for d in documents] == [
         "relance-invoices-2026-11-23.csv",
         "relance-payments-2026-11-23.csv",
+        "relance-stats-2026-11-23.csv",
     ]
     assert "2 invoices" in reply.text and "1 payment" in reply.text
     invoices = read_csv(documents[0].content)
@@ -299,6 +300,29 @@ async def test_export_sends_invoices_and_payments_as_csv(h: Harness) -> None:
     assert payments == [
         {"invoice_number": "F-2026-001", "date": "2026-11-20", "amount": "234.56", "currency": "EUR"}
     ]
+    stats = read_csv(documents[2].content)
+    assert list(stats[0]) == ["section", "period", "start", "end", "currency", "client", "metric", "value"]
+    month = {
+        (r["currency"], r["metric"]): r["value"]
+        for r in stats
+        if r["section"] == "figures" and r["period"] == "month"
+    }
+    # Both issued in October; 234.56 collected on 20 November; nothing invoiced this month: no DSO.
+    assert month[("EUR", "invoiced")] == "0.00" and month[("EUR", "collected")] == "234.56"
+    assert month[("EUR", "outstanding")] == "1000.00" and month[("EUR", "overdue")] == "1000.00"
+    assert month[("JPY", "invoiced")] == "0" and month[("JPY", "dso_days")] == ""
+    year = {
+        (r["currency"], r["metric"]): r["value"]
+        for r in stats
+        if r["section"] == "figures" and r["period"] == "year"
+    }
+    assert year[("EUR", "invoiced")] == "1234.56"
+    assert year[("EUR", "dso_days")] == "264.9"  # 1000.00 / 1234.56 × 327 days (1 January – 23 November)
+    assert year[("JPY", "outstanding")] == "5000" and year[("JPY", "overdue")] == "0"
+    forecast = {(r["currency"], r["metric"]): r["value"] for r in stats if r["section"] == "forecast"}
+    assert forecast[("EUR", "within_30_days")] == "1000.00" and forecast[("JPY", "later")] == "0"
+    scores = [r for r in stats if r["section"] == "payer_score" and r["metric"] == "grade"]
+    assert scores == [{**scores[0], "client": 'Acme, "Paris" & Co 🎨', "value": "new"}]
 
 
 async def test_export_without_invoices_says_so_instead_of_sending_empty_files(h: Harness) -> None:
