@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot import jobs
 from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
 from bot.dispatcher import Dispatcher
+from bot.domain import zones
 from bot.handlers import (
     account,
     client_actions,
@@ -256,6 +258,7 @@ def _reminder_handlers() -> list[Any]:
 async def after_start(app: RelanceApp) -> None:
     """Once Telegram is reachable: the command menu in every language, then the reminder jobs."""
     services: Services = app.bot_data[SERVICES_KEY]
+    services.spawn(asyncio.to_thread(zones.warm_up))  # the city index, before the first /start needs it
     await jobs.install(app)
     for locale in SUPPORTED:
         commands = [BotCommand(c, d) for c, d in general.command_menu(translator(locale))]
