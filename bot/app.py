@@ -350,6 +350,9 @@ def build_application(
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
+    # Last of all commands: a conversation that does not handle a command ends and passes it on
+    # (general.leave_for_command), so this only gets what no handler wants.
+    app.add_handler(MessageHandler(filters.COMMAND, general.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))
     app.add_handler(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, general.unsupported_message))
     app.add_handler(CallbackQueryHandler(general.stale_button))
