@@ -340,6 +340,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(client_actions.menu, pattern=r"^cp:menu$"))
     app.add_handler(CallbackQueryHandler(client_actions.show_invoice, pattern=r"^cp:inv:"))
     app.add_handler(CallbackQueryHandler(client_actions.stop_reminders, pattern=r"^cp:stop:"))
+    app.add_handler(CallbackQueryHandler(client_actions.how_to_pay, pattern=r"^cp:pay:"))
     app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=r"^cr:(ok|no):"))
     app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
     for conversation in _reminder_conversations():
