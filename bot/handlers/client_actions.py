@@ -262,12 +262,13 @@ async def how_to_pay(update: Update, ctx: RelanceContext) -> None:
     tr, freelancer, invoice = side.tr, side.freelancer, side.invoice
     back = [(tr.plain("◀ My invoices"), cb("cp", "menu"))]
     if not freelancer.iban and not freelancer.payment_link:
-        text = tr._(
+        refusal = tr._(
             "{freelancer} has not given me payment details yet. Ask them with the 💬 Question button: "
             "they will answer you here.",
             freelancer=freelancer.name,
         )
-        await answer(update, text, keyboard([[(tr.plain("💬 Question"), cb("cp", "ask", invoice.id))], back]))
+        ask = [(tr.plain("💬 Question"), cb("cp", "ask", invoice.id))]
+        await answer(update, refusal, keyboard([ask, back]))
         return
     markup = keyboard([[(tr.plain("✅ I've paid"), cb("cp", "paid", invoice.id))], back])
     text = payment_details(tr, freelancer, invoice)
