@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot import jobs
 from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
 from bot.dispatcher import Dispatcher
+from bot.domain import zones
 from bot.handlers import (
     account,
     client_actions,
@@ -257,6 +259,7 @@ def _reminder_handlers() -> list[Any]:
 async def after_start(app: RelanceApp) -> None:
     """Once Telegram is reachable: the command menu in every language, then the reminder jobs."""
     services: Services = app.bot_data[SERVICES_KEY]
+    services.spawn(asyncio.to_thread(zones.warm_up))  # the city index, before the first /start needs it
     await jobs.install(app)
     for locale in SUPPORTED:
         commands = [BotCommand(c, d) for c, d in general.command_menu(translator(locale))]
@@ -341,6 +344,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(client_actions.menu, pattern=r"^cp:menu$"))
     app.add_handler(CallbackQueryHandler(client_actions.show_invoice, pattern=r"^cp:inv:"))
     app.add_handler(CallbackQueryHandler(client_actions.stop_reminders, pattern=r"^cp:stop:"))
+    app.add_handler(CallbackQueryHandler(client_actions.how_to_pay, pattern=r"^cp:pay:"))
     app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=r"^cr:(ok|no):"))
     app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
     for conversation in _reminder_conversations():
@@ -351,6 +355,9 @@ def build_application(
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
+    # Last of all commands: a conversation that does not handle a command ends and passes it on
+    # (general.leave_for_command), so this only gets what no handler wants.
+    app.add_handler(MessageHandler(filters.COMMAND, general.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, general.unknown_text))
     app.add_handler(MessageHandler(~filters.COMMAND & ~filters.StatusUpdate.ALL, general.unsupported_message))
     app.add_handler(CallbackQueryHandler(general.stale_button))

@@ -1,8 +1,10 @@
 """Stay under Telegram's limits: 30 messages/s overall, and about 1 message/s to one private chat.
 
 PTB's AIORateLimiter handles the overall limit and `retry_after`, but does not limit private chats.
-Messages the bot starts itself (reminders, notices) pass `rate_limit_args=PER_CHAT` and are paced
-to one per second per chat; direct replies to a user's own action are not delayed.
+Every new message to a private chat (a reply, a reminder, a notice, a photo) is paced here to one
+per second per chat, so a user tapping fast waits a little instead of the bot hitting a 429 and PTB
+retrying; edits of a message in place are not new messages and are not delayed.
+`rate_limit_args=PER_CHAT` is kept for callers that say so explicitly (the reminder channel).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,14 @@ from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 PER_CHAT = {"per_chat": True}
+#: Bot API methods that put a new message in a chat (Telegram's "one message per second per chat").
+NEW_MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
+        "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact",
+        "sendPoll", "sendDice", "sendSticker", "sendInvoice", "copyMessage", "forwardMessage",
+    }
+)  # fmt: skip
 _MAX_TRACKED_CHATS = 10_000
 
 
@@ -43,13 +53,23 @@ class RelanceRateLimiter(AIORateLimiter):
     would let a message delayed by the overall limit land less than a second before the next.
     """
 
-    def __init__(self, *, overall_per_second: float = OVERALL_PER_SECOND, max_retries: int = 3) -> None:
+    def __init__(
+        self,
+        *,
+        overall_per_second: float = OVERALL_PER_SECOND,
+        max_retries: int = 3,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        """`monotonic` and `sleep` measure and wait between a chat's messages (a test passes virtual ones)."""
         super().__init__(
             overall_max_rate=OVERALL_BURST,
             overall_time_period=OVERALL_BURST / overall_per_second,
             max_retries=max_retries,
         )
         self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
+        self._monotonic = monotonic
+        self._sleep = sleep
 
     def _pace(self, chat_id: int) -> _ChatPace:
         pace = self._chats.pop(chat_id, None) or _ChatPace()
@@ -67,16 +87,26 @@ class RelanceRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: Any,
     ) -> bool | JSONDict | list[JSONDict]:
-        chat_id = data.get("chat_id")
-        if rate_limit_args == PER_CHAT and isinstance(chat_id, int) and chat_id > 0:
+        retries = rate_limit_args if isinstance(rate_limit_args, int) else None
+        chat_id = _as_chat_id(data.get("chat_id"))
+        paced = rate_limit_args == PER_CHAT or endpoint in NEW_MESSAGE_METHODS
+        if paced and chat_id is not None and chat_id > 0:
             pace = self._pace(chat_id)
             async with pace.lock:
-                wait = pace.last_done + CHAT_INTERVAL_SECONDS - time.monotonic()
+                wait = pace.last_done + CHAT_INTERVAL_SECONDS - self._monotonic()
                 if wait > 0:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
                 try:
-                    return await super().process_request(callback, args, kwargs, endpoint, data, None)
+                    return await super().process_request(callback, args, kwargs, endpoint, data, retries)
                 finally:
-                    pace.last_done = time.monotonic()
-        retries = rate_limit_args if isinstance(rate_limit_args, int) else None
+                    pace.last_done = self._monotonic()
         return await super().process_request(callback, args, kwargs, endpoint, data, retries)
+
+
+def _as_chat_id(value: object) -> int | None:
+    """A numeric chat id (PTB may pass it as a string); None for @channel names."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None

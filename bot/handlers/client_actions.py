@@ -22,6 +22,7 @@ from telegram.ext import ConversationHandler, ExtBot
 from bot.channels.telegram import Outcome, send_telegram
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date
+from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.handlers.common import (
     answer,
     cb,
@@ -92,6 +93,7 @@ def reminder_buttons(freelancer: Freelancer, client: Client, invoice_id: int) ->
 
 def _action_rows(tr: Translator, invoice_id: int) -> list[list[tuple[str, str]]]:
     return [
+        [(tr.plain("💳 How to pay"), cb("cp", "pay", invoice_id))],
         [(tr.plain("✅ I've paid"), cb("cp", "paid", invoice_id)),
          (tr.plain("📅 I need more time"), cb("cp", "more", invoice_id))],
         [(tr.plain("💬 Question"), cb("cp", "ask", invoice_id)),
@@ -249,6 +251,71 @@ async def show_invoice(update: Update, ctx: RelanceContext) -> None:
     )
     rows.append([(tr.plain("◀ My invoices"), cb("cp", "menu"))])
     await answer(update, "\n\n".join(lines), keyboard(rows))
+
+
+# 💳 How to pay -------------------------------------------------------------------------------------
+async def how_to_pay(update: Update, ctx: RelanceContext) -> None:
+    """The freelancer's payment details for this invoice, with the EPC QR code when it can be scanned;
+    a polite word and the 💬 Question button when the freelancer gave none."""
+    if not (side := await pressed(update, ctx)) or await _settled(update, side):
+        return
+    tr, freelancer, invoice = side.tr, side.freelancer, side.invoice
+    back = [(tr.plain("◀ My invoices"), cb("cp", "menu"))]
+    if not freelancer.iban and not freelancer.payment_link:
+        refusal = tr._(
+            "{freelancer} has not given me payment details yet. Ask them with the 💬 Question button: "
+            "they will answer you here.",
+            freelancer=freelancer.name,
+        )
+        ask = [(tr.plain("💬 Question"), cb("cp", "ask", invoice.id))]
+        await answer(update, refusal, keyboard([ask, back]))
+        return
+    markup = keyboard([[(tr.plain("✅ I've paid"), cb("cp", "paid", invoice.id))], back])
+    text = payment_details(tr, freelancer, invoice)
+    qr = _epc_png(freelancer, invoice)
+    chat, query = update.effective_chat, update.callback_query
+    if qr is None or chat is None:
+        await answer(update, text, markup)
+        return
+    if query:
+        await query.answer()
+    caption = text + "\n\n" + tr._("Scan the code with your banking app: the transfer is filled in for you.")
+    await chat.send_photo(qr, caption=caption, reply_markup=markup)  # one message: details and code
+
+
+def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) -> str:
+    lines: list[str] = [
+        tr._("<b>How to pay invoice {number}</b>", number=invoice.number),
+        tr._("Amount due: <b>{amount}</b>", amount=tr.money(invoice.balance_minor, invoice.currency)),
+    ]
+    if freelancer.iban:
+        iban = " ".join(freelancer.iban[i : i + 4] for i in range(0, len(freelancer.iban), 4))
+        lines += ["", tr._("By bank transfer to {name}:", name=freelancer.name)]
+        lines.append(tr._("IBAN: <code>{iban}</code>", iban=iban))
+        if freelancer.bic:
+            lines.append(tr._("BIC: <code>{bic}</code>", bic=freelancer.bic))
+        lines.append(tr._("Reference: <code>{reference}</code>", reference=invoice.number))
+    if freelancer.payment_link:
+        lines += ["", tr._("Or pay online: {link}", link=freelancer.payment_link)]
+    return "\n".join(lines)
+
+
+def _epc_png(freelancer: Freelancer, invoice: Invoice) -> bytes | None:
+    """The EPC QR code of a euro transfer to the freelancer's IBAN; None when it cannot be encoded."""
+    if invoice.currency != "EUR" or not freelancer.iban:
+        return None
+    try:
+        payload = epc_payload(
+            name=clean_text(freelancer.name)[:NAME_MAX_CHARS],
+            iban=freelancer.iban,
+            bic=freelancer.bic,
+            amount_minor=invoice.balance_minor,
+            currency=invoice.currency,
+            reference=clean_text(invoice.number)[:REMITTANCE_TEXT_MAX_CHARS],
+        )
+        return epc_qr_png(payload)
+    except ValueError:
+        return None
 
 
 # ✅ I've paid ---------------------------------------------------------------------------------------

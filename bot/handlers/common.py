@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 
 from bot.context import RelanceContext
 from bot.i18n import Translator, locale_from_telegram, translator
+from bot.reminder_text import client_locale
 from bot.storage import Freelancer
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,28 @@ async def freelancer_of(update: Update, ctx: RelanceContext) -> Freelancer | Non
 async def onboarded(update: Update, ctx: RelanceContext, *, finished: bool = True) -> Freelancer | None:
     """The freelancer talking (set up, unless `finished` is False), or None after asking for /start."""
     freelancer = await freelancer_of(update, ctx)
+    if freelancer is None and (client_tr := await client_translator(update, ctx)):
+        await answer(
+            update,
+            client_tr._("This command is for freelancers. Send /start to see your invoices, or /help."),
+        )
+        return None
     if freelancer is None or (finished and not freelancer.onboarded):
         await answer(
             update, tr_for(update, ctx, freelancer)._("Send /start first so that I can set up your account.")
         )
         return None
     return freelancer
+
+
+async def client_translator(update: Update, ctx: RelanceContext) -> Translator | None:
+    """The language of the client this chat speaks for (bound by an invitation); None for other chats."""
+    chat = update.effective_chat
+    for client in await ctx.store.invitations.clients_of_chat(chat.id) if chat else []:
+        freelancer = await ctx.store.freelancers.get(client.freelancer_id)
+        if freelancer is not None:
+            return translator(client_locale(freelancer, client))
+    return None
 
 
 def tr_for(update: Update, ctx: RelanceContext, freelancer: Freelancer | None = None) -> Translator:

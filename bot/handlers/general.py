@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 import logging
 
@@ -9,7 +10,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
-from bot.handlers.common import answer, freelancer_of, refuse_callback, tr_for
+from bot.handlers.common import answer, client_translator, freelancer_of, refuse_callback, tr_for
 from bot.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
@@ -33,15 +34,77 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+# What a client (a chat bound by an invitation) and a newcomer can send.
+CLIENT_COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Your invoices")),
+    ("help", N_("What I can do")),
+    ("cancel", N_("Stop what we are doing")),
+]
+NEWCOMER_COMMANDS = ("start", "help")
+KNOWN_COMMANDS = frozenset({"start", *(command for command, _ in COMMANDS)})
+MAX_SUGGESTIONS = 3
+
+
 def command_menu(tr: Translator) -> list[tuple[str, str]]:
     return [(command, tr.plain(description)) for command, description in COMMANDS]
 
 
 async def help_command(update: Update, ctx: RelanceContext) -> None:
-    tr = tr_for(update, ctx, await freelancer_of(update, ctx))
+    freelancer = await freelancer_of(update, ctx)
+    if freelancer is None and (client_tr := await client_translator(update, ctx)):
+        lines = [
+            client_tr._(
+                "I send you the reminders of freelancers you work with. Under each reminder, buttons let you "
+                "say that you have paid, ask for more time or ask a question."
+            ),
+            "",
+        ]
+        lines += [f"/{c} — {html.escape(client_tr.plain(d))}" for c, d in CLIENT_COMMANDS]
+        await answer(update, "\n".join(lines))
+        return
+    tr = tr_for(update, ctx, freelancer)
     lines = [tr._("I chase unpaid invoices for you. Here is what you can ask me:"), ""]
     lines += [f"/{command} — {html.escape(description)}" for command, description in command_menu(tr)]
     await answer(update, "\n".join(lines))
+
+
+def closest_commands(typed: str, available: list[str]) -> list[str]:
+    """The available commands nearest to a mistyped one (`/stat` → /settings…), and always /help."""
+    close = difflib.get_close_matches(typed, available, n=MAX_SUGGESTIONS, cutoff=0.5)
+    prefixed = [c for c in available if typed and c.startswith(typed) and c not in close]
+    suggestions = [*close, *prefixed][:MAX_SUGGESTIONS]
+    return [*(c for c in suggestions if c != "help"), "help"]
+
+
+async def unknown_command(update: Update, ctx: RelanceContext) -> None:
+    """A command nothing else handled: unknown (/stats, /foo), or known but not for this user or place
+    (a freelancer command sent by a client, /start in a group). Say so, with the closest commands."""
+    message = update.effective_message
+    word = (message.text or "").split(maxsplit=1)[0] if message and message.text else "/"
+    name, _, addressee = word[1:].partition("@")
+    if addressee and addressee.lower() != (ctx.bot.username or "").lower():
+        return  # a command for another bot in a group
+    name = name.lower()[:32]
+    freelancer = await freelancer_of(update, ctx)
+    client_tr = await client_translator(update, ctx) if freelancer is None else None
+    if client_tr is not None:
+        tr, available = client_tr, [c for c, _ in CLIENT_COMMANDS]
+    else:
+        tr = tr_for(update, ctx, freelancer)
+        onboarded = freelancer is not None and freelancer.onboarded
+        available = ["start", *(c for c, _ in COMMANDS)] if onboarded else list(NEWCOMER_COMMANDS)
+    commands = ", ".join(f"/{c}" for c in closest_commands(name, available))
+    if name in KNOWN_COMMANDS:
+        text = tr._(
+            "The command /{command} does not work here. You can try: {commands}.",
+            command=name,
+            commands=commands,
+        )
+    else:
+        text = tr._(
+            "I do not know the command /{command}. Did you mean: {commands}?", command=name, commands=commands
+        )
+    await answer(update, text)
 
 
 async def cancel(update: Update, ctx: RelanceContext) -> int:

@@ -171,7 +171,8 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
     try:
         value = None if text is None else field.parse(text, tr)
     except Invalid as exc:
-        await answer(update, exc.message)
+        choices = [(label, cb("pick", value)) for label, value in exc.choices]
+        await answer(update, exc.message, keyboard([[choice] for choice in choices]) if choices else None)
         return ASKING
     changes: dict[str, object] = {field.key: value}
     if field.key == "timezone" and (country := country_for_timezone(str(value))):

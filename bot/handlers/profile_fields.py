@@ -17,7 +17,7 @@ from schwifty.exceptions import SchwiftyException
 
 from bot.channels.email import InvalidEmail, validate_address
 from bot.domain.money import AmountError, parse_currency
-from bot.domain.zones import COMMON_ZONES, resolve_timezone
+from bot.domain.zones import COMMON_ZONES, Place, find_timezone
 from bot.i18n import N_, SUPPORTED, Html, Translator
 from bot.storage import Freelancer
 
@@ -25,11 +25,13 @@ MAX_NAME_LENGTH = 80
 
 
 class Invalid(Exception):
-    """The typed value is refused; `message` (translated HTML) says what was expected."""
+    """The typed value is refused; `message` (translated HTML) says what was expected, and `choices`
+    (label, value) are buttons for what may have been meant."""
 
-    def __init__(self, message: Html) -> None:
+    def __init__(self, message: Html, choices: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.choices = choices or []
 
 
 def clean_text(text: str) -> str:
@@ -96,14 +98,34 @@ def _currency(text: str, tr: Translator) -> str:
 
 
 def _timezone(text: str, tr: Translator) -> str:
-    zone = resolve_timezone(clean_text(text))
-    if zone is None:
+    """A city or town (accents and case ignored) or an IANA zone; a name shared by places in
+    different zones asks which one, with a button each (the biggest first)."""
+    typed = clean_text(text)[:80]
+    match = find_timezone(typed)
+    if match.zone:
+        return match.zone
+    if match.places:
         raise Invalid(
-            tr._(
-                "Unknown time zone. Please type a big city near you or a zone name, for example Montréal or Europe/Paris."
-            )
+            tr._("Several places are called “{name}”. Which one did you mean?", name=typed),
+            [(_place_label(place, match.places, tr), place.zone) for place in match.places],
         )
-    return zone
+    raise Invalid(
+        tr._(
+            "Unknown time zone: I do not know “{name}”. Please type your city or town, for example Lyon or "
+            "Montréal, or a zone name such as Europe/Paris.",
+            name=typed,
+        )
+    )
+
+
+def _place_label(place: Place, places: tuple[Place, ...], tr: Translator) -> str:
+    """`Paris, France`; with the zone's city when the country has several zones in the list
+    (`Geneva, United States (Chicago)`)."""
+    country = tr.country_name(place.country)
+    if sum(p.country == place.country for p in places) > 1:
+        city = place.zone.rsplit("/", 1)[-1].replace("_", " ")
+        return tr.plain("{place}, {country} ({zone})", place=place.name, country=country, zone=city)
+    return tr.plain("{place}, {country}", place=place.name, country=country)
 
 
 def _country(text: str, tr: Translator) -> str:
@@ -261,7 +283,7 @@ FIELDS: dict[str, Field] = {
             lambda tr: tr.plain("Time zone"),
             lambda tr: tr._(
                 "Which time zone are you in? Reminders go out at decent hours in it. Tap one, or type "
-                "a big city near you (<i>Lyon</i> → Paris time) or a zone like <i>Europe/Paris</i>."
+                "your city or town (<i>Lyon</i> → Paris time) or a zone like <i>Europe/Paris</i>."
             ),
             _timezone,
             lambda tr: [(zone.split("/")[-1].replace("_", " "), zone) for zone in COMMON_ZONES],

@@ -27,7 +27,7 @@ async def first_reminder(h: Harness, client: TelegramUser) -> None:
     """The courtesy reminder goes out on Monday 30 Nov, with the client's buttons."""
     h.clock.set(utc(2026, 11, 30, 8, 30))
     await h.dispatch()
-    assert client.last.buttons == [CLIENT_BUTTONS[:2], CLIENT_BUTTONS[2:]]
+    assert client.last.buttons == [["💳 How to pay"], CLIENT_BUTTONS[:2], CLIENT_BUTTONS[2:]]
 
 
 async def report_payment(h: Harness, client: TelegramUser, day: str = "Yesterday") -> None:
@@ -92,7 +92,7 @@ async def test_payment_not_received_tells_the_client_and_resumes_reminders(h: Ha
     reply = await freelancer.press("Not received yet")
     assert "told ACME that the payment for F-1 has not arrived yet" in reply
     assert "Claire Martin has not received the payment for invoice F-1 yet" in client.last.text
-    assert "💬 Question" in client.last.buttons[1]
+    assert "💬 Question" in client.last.buttons[2]
     assert not (await current(h, invoice)).reminders_paused
     assert await planned(h, invoice.id) == ["friendly", "firm", "final", "notice"]
 
@@ -187,7 +187,7 @@ async def test_question_relayed_and_answered(h: Harness) -> None:
     assert "Sent to ACME ✅" in reply
     answer = client.last
     assert "Claire Martin answers your question about invoice F-1" in answer.text
-    assert "Yes, half now and half in January." in answer.text and "✅ I've paid" in answer.buttons[0]
+    assert "Yes, half now and half in January." in answer.text and "✅ I've paid" in answer.buttons[1]
 
 
 # 🔕 Stop Telegram reminders ---------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ async def test_client_start_shows_the_menu_not_the_onboarding(h: Harness) -> Non
     assert "Open invoices from Claire Martin (ACME)" in reply and reply.buttons == ["📄 F-1"]
     reply = await client.press("📄 F-1")
     assert "What would you like to tell Claire Martin?" in reply
-    assert reply.buttons == [*CLIENT_BUTTONS, "◀ My invoices"]
+    assert reply.buttons == ["💳 How to pay", *CLIENT_BUTTONS, "◀ My invoices"]
     assert await h.store.freelancers.by_telegram_id(client.id) is None
 
 

@@ -393,6 +393,7 @@ class FakeTelegram:
         rate_limits: bool = False,
         *,
         bot_first_name: str = "Relance Test",
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot_id = bot_id
@@ -400,6 +401,8 @@ class FakeTelegram:
         self.bot_first_name = bot_first_name
         #: enforce Telegram's flood limits (30 sends/s overall, 1 message/s per private chat)
         self.rate_limits = rate_limits
+        #: the clock the flood limits are measured with (a test may pass a virtual one)
+        self.monotonic = monotonic
 
         self._lock = threading.RLock()
         self._updates_changed = threading.Condition(self._lock)
@@ -659,7 +662,7 @@ class FakeTelegram:
             return list(self._commands.get((self._scope_key(scope), language_code or ""), []))
 
     def delivery_times(self, chat_id: int) -> list[float]:
-        """``time.monotonic()`` of each message delivered to the chat."""
+        """``monotonic()`` (the fake's clock) of each message delivered to the chat."""
         with self._lock:
             return list(self._chat_delivery_times.get(chat_id, []))
 
@@ -1030,7 +1033,7 @@ class FakeTelegram:
 
     def _check_rate(self, chat_id: int, *, new_message: bool) -> None:
         """Apply the flood limits (when enabled) and record the send time."""
-        now = time.monotonic()
+        now = self.monotonic()
         while self._send_times and now - self._send_times[0] >= 1.0:
             self._send_times.popleft()
         if self.rate_limits:
@@ -1071,7 +1074,7 @@ class FakeTelegram:
     def _new_bot_message(self, user: FakeUser, message: FakeMessage, markup: JSON | None) -> JSON:
         message.reply_markup = markup
         self._chats[user.id].append(message)
-        self.deliveries.append(Delivery(user.id, message.message_id, message.text or "", time.monotonic()))
+        self.deliveries.append(Delivery(user.id, message.message_id, message.text or "", self.monotonic()))
         return self._message_json(message)
 
     def _editable_message(self, user: FakeUser, params: Mapping[str, Any]) -> FakeMessage:

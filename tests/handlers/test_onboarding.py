@@ -18,7 +18,7 @@ async def test_newcomer_is_welcomed_and_onboarded_in_english(h: Harness) -> None
     await user.send("claire@example.com")
     reply = await user.press("GBP")
     assert "time zone" in reply.text
-    await user.send("London")
+    await user.send("Londres")
     reply = await user.press("English")
     assert "All set, Claire Martin Design!" in reply
 
