@@ -11,9 +11,9 @@ from tests.harness import Harness
 
 async def test_freelancer_unknown_command_gets_the_closest_ones(h: Harness) -> None:
     user = await onboard(h)
-    reply = await user.send("/stats")
-    assert reply.text.startswith("I do not know the command /stats. Did you mean:")
-    assert "/settings" in reply.text and reply.text.endswith("/help?")
+    reply = await user.send("/statz")
+    assert reply.text.startswith("I do not know the command /statz. Did you mean:")
+    assert "/stats" in reply.text and reply.text.endswith("/help?")
     reply = await user.send("/invoice")
     assert "/invoices" in reply.text
     reply = await user.send("/foo")
@@ -30,8 +30,8 @@ async def test_french_freelancer_is_answered_in_french(h: Harness) -> None:
 async def test_unknown_command_inside_a_conversation_is_answered(h: Harness) -> None:
     user = await onboard(h)
     await user.send("/new")
-    reply = await user.send("/stats")
-    assert "I do not know the command /stats" in reply.text
+    reply = await user.send("/statz")
+    assert "I do not know the command /statz" in reply.text
     reply = await user.send("/settings")  # a real command is never stolen by the catch-all
     assert "Your settings" in reply.text
 
@@ -47,10 +47,10 @@ async def test_newcomer_is_pointed_to_start(h: Harness) -> None:
 async def test_command_for_another_bot_in_a_group_is_left_alone(h: Harness) -> None:
     user = await onboard(h)
     before = len(h.fake.bot_messages(user.id))
-    reply = await user.send("/stats@some_other_bot")
+    reply = await user.send("/statz@some_other_bot")
     assert reply.messages == [] and len(h.fake.bot_messages(user.id)) == before
-    reply = await user.send("/stats@relance_test_bot")
-    assert "I do not know the command /stats" in reply.text
+    reply = await user.send("/statz@relance_test_bot")
+    assert "I do not know the command /statz" in reply.text
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,10 @@ async def test_client_sending_a_freelancer_command_is_told_what_to_do(h: Harness
 
 async def test_client_unknown_command_and_help(h: Harness) -> None:
     _freelancer, client, _invoice = await bound_client(h)
-    reply = await client.send("/stats")
-    assert reply.text == "I do not know the command /stats. Did you mean: /start, /help?"
+    reply = await client.send("/stats")  # a freelancer's command
+    assert reply.text.startswith("This command is for freelancers.")
+    reply = await client.send("/statz")
+    assert reply.text == "I do not know the command /statz. Did you mean: /start, /help?"
     reply = await client.send("/help")
     assert "I send you the reminders of freelancers you work with" in reply.text
     assert "/start — Your invoices" in reply.text
