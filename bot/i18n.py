@@ -98,6 +98,10 @@ class Translator:
     def currency_name(self, code: str) -> str:
         return Locale.parse(self.locale).currencies.get(code, code)
 
+    def country_name(self, code: str) -> str:
+        """ "Canada", "Suisse": the ISO 3166 country in this language; the code when unknown."""
+        return Locale.parse(self.locale).territories.get(code.upper(), code)
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later, where the locale is known."""

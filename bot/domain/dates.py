@@ -300,18 +300,75 @@ def format_date(d: date, locale: str, format: str = "medium") -> str:
 # --- Business days ------------------------------------------------------------------------------
 
 
+def holiday_calendar(country: str, subdivision: str | None = None) -> str:
+    """The calendar code the business-day functions take: "FR", or "CA-QC" with a region."""
+    return f"{country.upper()}-{subdivision}" if subdivision else country.upper()
+
+
+def _split_calendar(calendar_code: str) -> tuple[str, str | None]:
+    country, _, subdivision = calendar_code.partition("-")
+    return country.upper(), subdivision or None
+
+
 @lru_cache(maxsize=256)
-def _public_holidays(country: str, year: int) -> frozenset[date]:
-    """The country's public holidays that year; none for a country `holidays` does not know."""
+def _public_holidays(calendar_code: str, year: int) -> frozenset[date]:
+    """The calendar's public holidays that year; none for a country `holidays` does not know.
+
+    `calendar_code` is a country ("FR") or a country and one of its regions ("CA-QC", "FR-57",
+    "AU-NSW"): regions add their own holidays (Fête nationale du Québec, Saint-Étienne in Moselle).
+    """
+    country, subdivision = _split_calendar(calendar_code)
     try:
-        return frozenset(holidays.country_holidays(country, years=year))
+        return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
     except NotImplementedError:
+        if subdivision is not None:  # a region the holidays package no longer knows: the country's days
+            return _public_holidays(country, year)
         return frozenset()
 
 
+def holiday_subdivisions(country: str) -> tuple[str, ...]:
+    """The regions with their own holidays in `country` ("QC", "ON"... for "CA"); () when none."""
+    return tuple(holidays.list_supported_countries().get(country.upper(), ()))
+
+
+@lru_cache(maxsize=64)
+def _subdivision_names(country: str) -> dict[str, str]:
+    """Region code → its name, from the holidays package's aliases (first alias wins): "QC" → "Quebec"."""
+    try:
+        aliases = holidays.country_holidays(country).subdivisions_aliases
+    except NotImplementedError:
+        return {}
+    names: dict[str, str] = {}
+    for name, code in aliases.items():
+        names.setdefault(code, name)
+    return names
+
+
+def subdivision_name(country: str, subdivision: str) -> str:
+    """ "Quebec" for ("CA", "QC"); the code itself when the package has no name for it."""
+    return _subdivision_names(country.upper()).get(subdivision, subdivision)
+
+
+def parse_subdivision(country: str, text: str) -> str | None:
+    """A region of `country` typed as its code or its name ("qc", "Québec", "Moselle"); None if unknown."""
+    wanted = _fold(text)
+    for code in holiday_subdivisions(country):
+        if _fold(code) == wanted:
+            return code
+    try:
+        aliases = holidays.country_holidays(country.upper()).subdivisions_aliases
+    except NotImplementedError:
+        return None
+    for name, code in aliases.items():
+        if _fold(name) == wanted and code in holiday_subdivisions(country):
+            return code
+    return None
+
+
 def is_business_day(d: date, country: str) -> bool:
-    """Monday to Friday and not a public holiday of `country` (ISO 3166 code, e.g. "FR")."""
-    return d.weekday() < 5 and d not in _public_holidays(country.upper(), d.year)
+    """Monday to Friday and not a public holiday of `country`: an ISO 3166 code ("FR") or a
+    calendar with a region ("CA-QC", see `holiday_calendar`)."""
+    return d.weekday() < 5 and d not in _public_holidays(holiday_calendar(*_split_calendar(country)), d.year)
 
 
 def next_business_day(d: date, country: str) -> date:
