@@ -268,19 +268,21 @@ def pending_schedule(
     "final" one just because the invoice was entered late.
     """
     pending = [p for p in planned if last_sent_day is None or p.local_date > last_sent_day]
-    pending = [p for p in pending if not (p.step.tone == Tone.COURTESY and p.scheduled_at <= now)]
-    if not pending or pending[0].scheduled_at > now:
+    pending = [p for p in pending if not (p.step.tone == Tone.COURTESY and p.scheduled_at < now)]
+    if not pending or pending[0].scheduled_at >= now:  # a step due exactly now is sent now, as planned
         return pending
     wall_time = clamp_send_time(send_time)
     today = now.astimezone(ZoneInfo(tz)).date()
-    first_day = today if localize(today, wall_time, tz) > now else today + timedelta(days=1)
+    first_day = today if localize(today, wall_time, tz) >= now else today + timedelta(days=1)
     shift = timedelta(days=(first_day - pending[0].local_date).days)
     shifted: list[PlannedStep] = []
-    previous = last_sent_day
     for planned_step in pending:
         day = next_business_day(planned_step.local_date + shift, country)
-        if previous is not None and day <= previous:
-            day = business_day_after(previous, country)
+        if shifted:
+            # A holiday that pushed the previous step must not squeeze this one: keep the plan's spacing.
+            gap = planned_step.step.offset_days - shifted[-1].step.offset_days
+            day = next_business_day(max(day, shifted[-1].local_date + timedelta(days=max(gap, 1))), country)
+        elif last_sent_day is not None and day <= last_sent_day:
+            day = business_day_after(last_sent_day, country)  # never on the day a reminder went out
         shifted.append(PlannedStep(planned_step.step, day, localize(day, wall_time, tz).astimezone(UTC)))
-        previous = day
     return shifted
