@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +17,15 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
-from bot.domain.dates import DateError, DueWarning, due_date_warnings, parse_date, parse_due_date
+from bot.domain.dates import (
+    DateError,
+    DueTerm,
+    DueWarning,
+    due_date_warnings,
+    end_of_month,
+    parse_date,
+    read_due_date,
+)
 from bot.domain.invoice_text import InvoiceFacts, read_invoice_text
 from bot.domain.money import AmountError, AmountErrorReason, parse_amount, parse_currency
 from bot.domain.plans import BUILTIN_PLANS
@@ -227,7 +236,7 @@ async def default_plan(step: Step) -> str:
 
 def due_warning_text(step: Step) -> Html:
     tr, due = step.tr, date.fromisoformat(step.draft["due_pending"])
-    warnings = due_date_warnings(step.issue_date, due)
+    warnings = due_date_warnings(step.issue_date, due, draft_term(step.draft))
     if DueWarning.BEFORE_ISSUE in warnings:
         return tr._(
             "The due date {due} is before the issue date {issue}. Is that right?",
@@ -242,6 +251,26 @@ def due_warning_text(step: Step) -> Html:
     )
 
 
+def draft_term(draft: Draft) -> DueTerm | None:
+    term = draft.get("due_term")
+    return DueTerm(**term) if term else None
+
+
+def term_explanation(tr: Translator, issue: date, due: date, term: DueTerm | None) -> Html | None:
+    """How a month-end term was counted, since the two accepted ways give different dates."""
+    if term is None or not term.end_of_month or term.days == 0 or term.due(issue) != due:
+        return None
+    if term.month_end_first:
+        return tr._(
+            "Counted as end of month, then {days} days: {month_end} + {days} days = {due}.",
+            days=term.days, month_end=tr.date(end_of_month(issue)), due=tr.date(due),
+        )  # fmt: skip
+    return tr._(
+        "Counted as {days} days, then end of month: {issue} + {days} days = {plus}, end of that month = {due}.",
+        days=term.days, issue=tr.date(issue), plus=tr.date(issue + timedelta(days=term.days)), due=tr.date(due),
+    )  # fmt: skip
+
+
 def summary(step: Step) -> Html:
     tr, d = step.tr, step.draft
     money = tr.money(d["amount_minor"], d["currency"])
@@ -252,6 +281,8 @@ def summary(step: Step) -> Html:
         tr._("Amount: {amount}", amount=money),
         tr._("Issued: {date}", date=tr.date(date.fromisoformat(d["issue_date"]))),
         tr._("Due: {date}", date=tr.date(date.fromisoformat(d["due_date"]))),
+        *[line for line in [term_explanation(tr, date.fromisoformat(d["issue_date"]),
+                                             date.fromisoformat(d["due_date"]), draft_term(d))] if line],
         tr._("File: {name}", name=d.get("file_name") or tr.plain("none")),
         tr._("Description: {text}", text=d.get("description") or tr.plain("none")),
         tr._(
@@ -348,10 +379,11 @@ async def take_issue_date(step: Step, text: str) -> None:
 
 async def take_due_date(step: Step, text: str) -> None:
     try:
-        due = parse_due_date(text, locale=step.tr.locale, issue_date=step.issue_date, today=step.today)
+        due, term = read_due_date(text, locale=step.tr.locale, issue_date=step.issue_date, today=step.today)
     except DateError as exc:
         raise Invalid(date_problem(step.tr, exc)) from None
-    if due_date_warnings(step.issue_date, due):
+    step.draft["due_term"] = asdict(term) if term else None
+    if due_date_warnings(step.issue_date, due, term):
         step.draft.update(due_pending=due.isoformat(), due_date=None)
     else:
         step.draft["due_date"] = due.isoformat()
@@ -605,7 +637,7 @@ CLEARS = {
     "number": ("number",),
     "amount": ("amount_minor", "currency", "currency_candidates", "amount_text"),
     "issue_date": ("issue_date",),
-    "due_date": ("due_date", "due_pending"),
+    "due_date": ("due_date", "due_pending", "due_term"),
     "file": ("file_done", "file_id", "file_name"),
     "description": ("description_done", "description"),
     "reminders": ("reminders_done", "reminders", "plan"),
