@@ -27,7 +27,7 @@ from bot.domain.dates import (
     read_due_date,
 )
 from bot.domain.invoice_text import InvoiceFacts, read_invoice_text
-from bot.domain.money import AmountError, AmountErrorReason, parse_amount, parse_currency
+from bot.domain.money import AmountError, AmountErrorReason, Money, parse_amount, parse_currency
 from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
 from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
@@ -79,6 +79,7 @@ def next_question(draft: Draft) -> str:
     checks = [
         ("number", draft.get("number") is None),
         ("currency", bool(draft.get("currency_candidates"))),
+        ("amount_choice", bool(draft.get("amount_options"))),
         ("amount", draft.get("amount_minor") is None),
         ("issue_date", draft.get("issue_date") is None),
         ("due_confirm", bool(draft.get("due_pending"))),
@@ -207,6 +208,16 @@ async def ask_reminders(step: Step) -> Question:
     return text, rows
 
 
+async def ask_amount_choice(step: Step) -> Question:
+    """ "1.234 TND": 1 234,000 TND or 1,234 TND? Two buttons, never a guess."""
+    currency, options = step.draft["amount_options_currency"], step.draft["amount_options"]
+    readings = tuple(Money(minor, currency) for minor in options)
+    error = AmountError(AmountErrorReason.AMBIGUOUS_AMOUNT, currency=currency, readings=readings)
+    return amount_problem(step.tr, error), [
+        [(step.tr.money(minor, currency), cb("nw", "amt", str(i))) for i, minor in enumerate(options)]
+    ]
+
+
 async def ask_summary(step: Step) -> Question:
     return summary(step), summary_buttons(step.tr)
 
@@ -217,6 +228,7 @@ QUESTIONS: dict[str, Callable[[Step], Awaitable[Question]]] = {
     "number": ask_number,
     "currency": ask_currency,
     "amount": ask_amount,
+    "amount_choice": ask_amount_choice,
     "issue_date": ask_issue_date,
     "due_confirm": ask_due_confirm,
     "due_date": ask_due_date,
@@ -350,11 +362,29 @@ async def take_amount(step: Step, text: str) -> None:
     try:
         money = parse_amount(text, locale=step.tr.locale, default_currency=step.freelancer.default_currency)
     except AmountError as exc:
+        if exc.reason == AmountErrorReason.AMBIGUOUS_AMOUNT:
+            step.draft.update(amount_options=[m.minor for m in exc.readings], amount_options_currency=exc.currency)
+            return
         if exc.reason != AmountErrorReason.AMBIGUOUS_CURRENCY:
             raise Invalid(amount_problem(step.tr, exc)) from None
         step.draft.update(amount_text=clean_text(text)[:40], currency_candidates=list(exc.candidates))
         return
     step.draft.update(amount_minor=money.minor, currency=money.currency)
+
+
+async def take_amount_again(step: Step, text: str) -> None:
+    """Typed instead of tapping one of the two readings: read it afresh."""
+    step.draft.update(amount_options=None, amount_options_currency=None)
+    await take_amount(step, text)
+
+
+async def choose_amount(update: Update, step: Step, value: str) -> str:
+    """One of the two readings of an ambiguous amount; the index is checked against the draft."""
+    options = step.draft.get("amount_options") or []
+    if value.isdigit() and int(value) < len(options):
+        step.draft.update(amount_minor=options[int(value)], currency=step.draft["amount_options_currency"],
+                          amount_options=None, amount_options_currency=None)  # fmt: skip
+    return await ask(update, step)
 
 
 async def take_currency(step: Step, text: str) -> None:
@@ -416,6 +446,7 @@ TAKERS: dict[str, Callable[[Step, str], Awaitable[None]]] = {
     "number": take_number,
     "currency": take_currency,
     "amount": take_amount,
+    "amount_choice": take_amount_again,
     "issue_date": take_issue_date,
     "due_date": take_due_date,
     "file": take_file,
@@ -635,7 +666,8 @@ async def edit(update: Update, step: Step, value: str) -> str:
 CLEARS = {
     "client": ("client_id", "client_name", "client_label", "client_email", "client_email_done"),
     "number": ("number",),
-    "amount": ("amount_minor", "currency", "currency_candidates", "amount_text"),
+    "amount": ("amount_minor", "currency", "currency_candidates", "amount_text", "amount_options",
+               "amount_options_currency"),
     "issue_date": ("issue_date",),
     "due_date": ("due_date", "due_pending", "due_term"),
     "file": ("file_done", "file_id", "file_name"),
@@ -695,6 +727,7 @@ BUTTONS: dict[str, Callable[[Update, Step, str], Awaitable[str | int]]] = {
     "skip": skip,
     "yes": confirm_due,
     "no": confirm_due,
+    "amt": choose_amount,
     "plan": choose_plan,
     "edit": edit,
     "field": edit_field,

@@ -285,3 +285,28 @@ async def test_60_days_end_of_month_still_gets_the_warning(h: Harness) -> None:
     await user.send("15/01/2026")
     reply = await user.send("60 days end of month")
     assert "legal maximum is 60 days" in reply.text
+
+
+async def test_an_ambiguous_dinar_amount_is_asked_with_two_buttons(h: Harness) -> None:
+    from bot.i18n import translator
+
+    for language, skip, amount_text in (("en", "Skip", "1.234 TND"), ("fr", "Passer", "1,234 TND")):
+        user = await onboard(h, 1001 if language == "en" else 1002, language_code=language)
+        tr = translator(language)
+        await user.send("/new ACME")
+        await user.press(skip)
+        await user.send(f"T-{language}")
+        reply = await user.send(amount_text)
+        thousands, units = tr.money(1_234_000, "TND"), tr.money(1_234, "TND")
+        assert thousands in reply.buttons and units in reply.buttons
+        assert thousands in reply.text and units in reply.text
+        reply = await user.press(units)
+        assert "15/11/2026" in reply.text  # the issue date comes next
+        await user.send("15/01/2026")
+        await user.send("30")
+        for label in (skip, skip):
+            await user.press(label)
+        await user.press("No reminders" if language == "en" else "Pas de relance")
+        await user.press("✅ Confirm" if language == "en" else "✅ Confirmer")
+        saved = await invoice(h, user, f"T-{language}")
+        assert saved is not None and (saved.amount_minor, saved.currency) == (1_234, "TND")
