@@ -14,8 +14,8 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from datetime import date, timedelta
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 

@@ -212,9 +212,15 @@ def decide_due(
         *older, latest = rows
         decisions += [Decision(r, Action.SKIP, "superseded by a later reminder after a delay") for r in older]
         decisions.append(
-            _decide_latest(latest, now=now, tz=tz, manual_approval=manual_approval,
-                           last_client_sent_at=last_client_sent_at, earlier_tones=earlier_tones,
-                           stale_after=stale_after)  # fmt: skip
+            _decide_latest(
+                latest,
+                now=now,
+                tz=tz,
+                manual_approval=manual_approval,
+                last_client_sent_at=last_client_sent_at,
+                earlier_tones=earlier_tones,
+                stale_after=stale_after,
+            )  # fmt: skip
         )
     return decisions
 

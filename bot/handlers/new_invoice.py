@@ -293,8 +293,15 @@ def summary(step: Step) -> Html:
         tr._("Amount: {amount}", amount=money),
         tr._("Issued: {date}", date=tr.date(date.fromisoformat(d["issue_date"]))),
         tr._("Due: {date}", date=tr.date(date.fromisoformat(d["due_date"]))),
-        *[line for line in [term_explanation(tr, date.fromisoformat(d["issue_date"]),
-                                             date.fromisoformat(d["due_date"]), draft_term(d))] if line],
+        *[
+            line
+            for line in [
+                term_explanation(
+                    tr, date.fromisoformat(d["issue_date"]), date.fromisoformat(d["due_date"]), draft_term(d)
+                )
+            ]
+            if line
+        ],
         tr._("File: {name}", name=d.get("file_name") or tr.plain("none")),
         tr._("Description: {text}", text=d.get("description") or tr.plain("none")),
         tr._(
@@ -363,7 +370,9 @@ async def take_amount(step: Step, text: str) -> None:
         money = parse_amount(text, locale=step.tr.locale, default_currency=step.freelancer.default_currency)
     except AmountError as exc:
         if exc.reason == AmountErrorReason.AMBIGUOUS_AMOUNT:
-            step.draft.update(amount_options=[m.minor for m in exc.readings], amount_options_currency=exc.currency)
+            step.draft.update(
+                amount_options=[m.minor for m in exc.readings], amount_options_currency=exc.currency
+            )
             return
         if exc.reason != AmountErrorReason.AMBIGUOUS_CURRENCY:
             raise Invalid(amount_problem(step.tr, exc)) from None
@@ -666,8 +675,14 @@ async def edit(update: Update, step: Step, value: str) -> str:
 CLEARS = {
     "client": ("client_id", "client_name", "client_label", "client_email", "client_email_done"),
     "number": ("number",),
-    "amount": ("amount_minor", "currency", "currency_candidates", "amount_text", "amount_options",
-               "amount_options_currency"),
+    "amount": (
+        "amount_minor",
+        "currency",
+        "currency_candidates",
+        "amount_text",
+        "amount_options",
+        "amount_options_currency",
+    ),
     "issue_date": ("issue_date",),
     "due_date": ("due_date", "due_pending", "due_term"),
     "file": ("file_done", "file_id", "file_name"),

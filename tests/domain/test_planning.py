@@ -497,7 +497,12 @@ def test_manual_approval_holds_only_client_rows_not_yet_approved(three_overdue):
 
 @pytest.mark.parametrize(
     ("local", "action"),
-    [((8, 0), Action.SEND), ((7, 59), Action.RESCHEDULE), ((20, 0), Action.SEND), ((20, 1), Action.RESCHEDULE)],
+    [
+        ((8, 0), Action.SEND),
+        ((7, 59), Action.RESCHEDULE),
+        ((20, 0), Action.SEND),
+        ((20, 1), Action.RESCHEDULE),
+    ],
 )
 def test_quiet_hour_edges_are_inclusive(local, action):
     now = paris(2026, 6, 10, *local).astimezone(UTC)
