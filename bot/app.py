@@ -139,7 +139,7 @@ def _invoice_conversations() -> list[ConversationHandler[Any]]:
         states={
             invoices.ASK_AMOUNT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_amount),
-                CallbackQueryHandler(invoices.on_amount, pattern=r"^pay:all$"),
+                CallbackQueryHandler(invoices.on_amount, pattern=r"^pay:(all|amt:[0-9]{1,15})$"),
             ],
             invoices.ASK_DATE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_date),

@@ -7,8 +7,9 @@ Guarantees:
 - at most once: a row is claimed (planned → sending) by a conditional UPDATE before anything is
   sent; a crash or a timeout after that leaves it `uncertain`, reported, never resent by itself;
 - paid wins: the invoice is read again after the claim, so a payment recorded meanwhile stops it;
-- no burst after downtime: of several due steps of one invoice only the latest goes, and one more
-  than a few days stale waits for the freelancer's decision;
+- no burst after downtime: of several due client steps of one invoice only the latest goes, in a
+  tone that never claims reminders the client did not get, and one more than a few days stale waits
+  for the freelancer's decision (the one rule: `bot.domain.planning.decide_due`);
 - courtesy: never outside 08:00–20:00 local time, never on Sunday, at most one per invoice and day.
 """
 
@@ -37,7 +38,7 @@ from bot.channels.email import (
 )
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
-from bot.domain.planning import localize, quiet_hours_next_allowed
+from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
 from bot.handlers.client_actions import reminder_buttons
 from bot.handlers.common import cb, keyboard
 from bot.handlers.reminder_views import Planned, render_digest, render_preview
@@ -69,6 +70,8 @@ class Job:
     freelancer: Freelancer
     client: Client
     contacts: list[Contact]
+    tone: str | None = None
+    """The tone to write in when it differs from the row's (see planning.opening_tone)."""
 
 
 def reminder_channels(contact: Contact) -> tuple[bool, bool]:
@@ -186,60 +189,41 @@ class Dispatcher:
 
     # One invoice -------------------------------------------------------------------------------
     async def _handle_invoice(self, rows: list[Reminder]) -> None:
-        rows.sort(key=lambda r: (r.scheduled_at, r.step))
-        latest = rows[-1]
-        for older in rows[:-1]:
-            await self.store.reminders.finish(
-                older.id, "skipped", "superseded by a later reminder after a delay"
-            )
-        job = await self._load(latest)
+        """Apply the domain's catch-up decision (`decide_due`) to one invoice's due rows."""
+        job = await self._load(rows[0])
         if job is None:
-            await self.store.reminders.finish(latest.id, "cancelled", "invoice gone")
+            for row in rows:
+                await self.store.reminders.finish(row.id, "cancelled", "invoice gone")
             return
-        if not await self._still_wanted(job):
-            return
-        if self.clock.now() - latest.scheduled_at > STALE_AFTER:  # before any move: a moved row looks fresh
-            await self.store.reminders.hold(latest.id, "stale: planned more than 3 days ago")
-            await self._ask_about_stale(job)
-            return
-        if job.freelancer.approval_mode == "manual" and latest.audience == "client" and not latest.approved:
-            await self.store.reminders.hold(latest.id, "waiting for the freelancer's approval")
-            await self._ask_about_stale(job, approval=True)
-            return
-        if not await self._may_send_now(job):
-            return
-        if await self.store.reminders.claim(latest.id, self.clock.now()):
-            await self.send_claimed(latest, job)
+        invoice, freelancer, now = job.invoice, job.freelancer, self.clock.now()
+        history = [r for r in await self.store.reminders.for_invoice(invoice.id)
+                   if r.audience == "client" and r.status in ("sent", "uncertain")]  # fmt: skip
+        decisions = decide_due(
+            [DueReminder(r.id, r.step, r.tone, r.audience, r.scheduled_at, r.approved) for r in rows],
+            now=now, tz=freelancer.timezone,
+            wanted=invoice.is_open and invoice.reminders_enabled and not invoice.reminders_paused,
+            manual_approval=freelancer.approval_mode == "manual",
+            last_client_sent_at=max((r.sent_at or r.scheduled_at for r in history), default=None),
+            earlier_tones=[r.tone for r in history], stale_after=STALE_AFTER,
+        )  # fmt: skip
+        by_id = {r.id: r for r in rows}
+        for decision in decisions:
+            row = by_id[decision.reminder.id]
+            await self._apply(decision, row, replace(job, reminder=row))
 
-    async def _still_wanted(self, job: Job) -> bool:
-        """A paid, cancelled or paused invoice cancels the row."""
-        invoice = job.invoice
-        if not invoice.is_open or not invoice.reminders_enabled or invoice.reminders_paused:
-            await self.store.reminders.finish(
-                job.reminder.id, "cancelled", "invoice paid, cancelled or paused"
-            )
-            return False
-        return True
-
-    async def _may_send_now(self, job: Job) -> bool:
-        """Quiet hours move the row later; a second reminder the same day is dropped."""
-        invoice, reminder, now = job.invoice, job.reminder, self.clock.now()
-        allowed = quiet_hours_next_allowed(now, job.freelancer.timezone)
-        if allowed > now:
-            await self.store.reminders.reschedule(reminder.id, allowed, "quiet hours")
-            return False
-        zone = ZoneInfo(job.freelancer.timezone)
-        last = await self.store.reminders.last_sent_at(invoice.id)
-        if (
-            reminder.audience == "client"
-            and last
-            and last.astimezone(zone).date() == now.astimezone(zone).date()
-        ):
-            # Plan steps are on distinct days, so this one was overtaken by a reminder the freelancer
-            # sent by hand: the plan goes on with its next step rather than repeating it tomorrow.
-            await self.store.reminders.finish(reminder.id, "skipped", "a reminder already went out today")
-            return False
-        return True
+    async def _apply(self, decision: Decision, row: Reminder, job: Job) -> None:
+        if decision.action == Action.CANCEL:
+            await self.store.reminders.finish(row.id, "cancelled", decision.reason)
+        elif decision.action == Action.SKIP:
+            await self.store.reminders.finish(row.id, "skipped", decision.reason)
+        elif decision.action == Action.HOLD:
+            await self.store.reminders.hold(row.id, decision.reason)
+            await self._ask_about_stale(job, approval=decision.approval)
+        elif decision.action == Action.RESCHEDULE:
+            assert decision.at is not None
+            await self.store.reminders.reschedule(row.id, decision.at, decision.reason)
+        elif await self.store.reminders.claim(row.id, self.clock.now()):
+            await self.send_claimed(row, replace(job, tone=decision.tone or row.tone))
 
     async def _template(self, freelancer_id: int, tone: str, locale: str) -> str | None:
         """The freelancer's own wording, read once per run and kind of reminder."""
@@ -293,10 +277,10 @@ class Dispatcher:
                 )
             ]
         custom = await self._template(
-            job.freelancer.id, job.reminder.tone, job.client.language or job.freelancer.language
+            job.freelancer.id, job.tone or job.reminder.tone, job.client.language or job.freelancer.language
         )
         message = render_reminder(
-            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=job.reminder.tone,
+            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=job.tone or job.reminder.tone,
             today=today, custom=custom,
         )  # fmt: skip
         deliveries: list[Delivery] = []

@@ -99,8 +99,8 @@ class Translator:
         return Locale.parse(self.locale).currencies.get(code, code)
 
     def country_name(self, code: str) -> str:
-        """`FR` → France / France, `US` → United States / États-Unis."""
-        return Locale.parse(self.locale).territories.get(code, code)
+        """ "Canada", "Suisse": the ISO 3166 country in this language; the code when unknown."""
+        return Locale.parse(self.locale).territories.get(code.upper(), code)
 
 
 def N_(message: str) -> str:

@@ -76,7 +76,7 @@ class ReminderPlanner:
         last_sent: datetime | None,
     ) -> list[PlannedRow]:
         plan = effective_plan(invoice, client, freelancer)
-        send_time, tz, country = send_time_of(freelancer), freelancer.timezone, freelancer.country
+        send_time, tz, country = send_time_of(freelancer), freelancer.timezone, freelancer.holiday_calendar
         planned = plan_schedule(
             due_date=invoice.due_date, plan=plan, send_time=send_time, tz=tz, country=country
         )

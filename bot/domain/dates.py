@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -31,6 +32,9 @@ MAX_TERM_DAYS = 366
 LEGAL_MAX_PAYMENT_DAYS = 60
 """French B2B cap (Code de commerce L441-10): payment within 60 days of the invoice date."""
 
+LEGAL_MAX_END_OF_MONTH_DAYS = 45
+"""The other L441-10 cap, when agreed: 45 days end of month (counted either accepted way)."""
+
 MAX_INPUT_LENGTH = 100
 
 
@@ -47,6 +51,28 @@ class DateError(ValueError):
     def __init__(self, reason: DateErrorReason) -> None:
         super().__init__(reason.value)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class DueTerm:
+    """A payment term read from what was typed: "30 jours", "45 jours fin de mois", "fin de mois + 45"."""
+
+    days: int
+    end_of_month: bool = False
+    month_end_first: bool = False
+    """True for "end of month, then + N days"; False for "+ N days, then end of that month"."""
+
+    def due(self, issue_date: date) -> date:
+        if not self.end_of_month:
+            return _shift(issue_date, self.days)
+        if self.month_end_first:
+            return _shift(end_of_month(issue_date), self.days)
+        return end_of_month(_shift(issue_date, self.days))
+
+    @property
+    def lawful_month_end(self) -> bool:
+        """L441-10: "45 jours fin de mois", when agreed, is allowed beside the 60-day cap."""
+        return self.end_of_month and self.days <= LEGAL_MAX_END_OF_MONTH_DAYS
 
 
 class DueWarning(StrEnum):
@@ -150,7 +176,14 @@ def _worded_date(words: str, today: date) -> date | None:
 def _date_with_year(day: int, month: int, year: str | None, today: date) -> date:
     if year is None:
         return _nearest_date(day, month, today)
-    return _make_date(int(year) + 2000 if len(year) == 2 else int(year), month, day)
+    return _make_date(_full_year(int(year), today) if len(year) == 2 else int(year), month, day)
+
+
+def _full_year(two_digits: int, today: date) -> int:
+    """ "26" → 2026 and "99" → 1999 (then refused as out of range): the century nearest to today."""
+    century = today.year // 100 * 100
+    candidates = (century - 100 + two_digits, century + two_digits, century + 100 + two_digits)
+    return min(candidates, key=lambda year: abs(year - today.year))
 
 
 def _make_date(year: int, month: int, day: int) -> date:
@@ -237,6 +270,9 @@ _PAYMENT_TERM = re.compile(
     r"(?: net)?"
     rf"(?P<end_of_month> ?{_END_OF_MONTH})?"
 )
+_MONTH_END_FIRST = re.compile(
+    rf"{_END_OF_MONTH} ?(?:\+|plus|et|and)? ?(?P<days>[0-9]{{1,4}}) ?(?:days?|d|jours?|j)?"
+)
 
 
 def parse_due_date(text: str, *, locale: str, issue_date: date, today: date) -> date:
@@ -244,29 +280,35 @@ def parse_due_date(text: str, *, locale: str, issue_date: date, today: date) -> 
 
     Terms: "30" (a bare number of days, at most 366), "30 jours", "30j", "30 days", "30d", "net 30",
     "in 45 days", "dans 45 jours", "+45", "+45j", "45 jours net", "fin de mois" / "end of month" /
-    "EOM" (end of the issue month), and "45 jours fin de mois" / "45 days EOM" / "45j FDM" (issue
-    date + 45 days, then the end of that month). "15/01" is a date, not a term.
+    "EOM" (end of the issue month), "45 jours fin de mois" / "45 days EOM" / "45j FDM" (issue
+    date + 45 days, then the end of that month) and "fin de mois + 45" / "EOM 45 days" (the end of
+    the issue month, then + 45 days). "15/01" is a date, not a term.
     Raises DateError like parse_date; a term over 366 days is OUT_OF_RANGE.
     """
+    return read_due_date(text, locale=locale, issue_date=issue_date, today=today)[0]
+
+
+def read_due_date(text: str, *, locale: str, issue_date: date, today: date) -> tuple[date, DueTerm | None]:
+    """Like `parse_due_date`, with the payment term that was typed (None for a date)."""
     term = _payment_term(_clean_input(text))
     if term is None:
-        return parse_date(text, locale=locale, today=today)
-    days, to_end_of_month = term
-    due = _shift(issue_date, days)
-    return _in_range(end_of_month(due) if to_end_of_month else due)
+        return parse_date(text, locale=locale, today=today), None
+    return _in_range(term.due(issue_date)), term
 
 
-def _payment_term(words: str) -> tuple[int, bool] | None:
-    """(days, then end of month?) for a payment term, None if `words` is not one."""
+def _payment_term(words: str) -> DueTerm | None:
+    """The payment term `words` states, None if it is not one."""
     if re.fullmatch(_END_OF_MONTH, words):
-        return 0, True
+        return DueTerm(0, end_of_month=True)
     term = _PAYMENT_TERM.fullmatch(words)
+    month_end_first = term is None and (term := _MONTH_END_FIRST.fullmatch(words)) is not None
     if term is None:
         return None
     days = int(term["days"])
     if days > MAX_TERM_DAYS:
         raise DateError(DateErrorReason.OUT_OF_RANGE)
-    return days, term["end_of_month"] is not None
+    end = month_end_first or term.groupdict().get("end_of_month") is not None
+    return DueTerm(days, end_of_month=end, month_end_first=month_end_first)
 
 
 def end_of_month(d: date) -> date:
@@ -278,12 +320,17 @@ def add_days_end_of_month(d: date, days: int) -> date:
     return end_of_month(d + timedelta(days=days))
 
 
-def due_date_warnings(issue_date: date, due_date: date) -> list[DueWarning]:
-    """What looks wrong about a due date; the handler asks the user to confirm or fix it."""
+def due_date_warnings(issue_date: date, due_date: date, term: DueTerm | None = None) -> list[DueWarning]:
+    """What looks wrong about a due date; the handler asks the user to confirm or fix it.
+
+    Beyond 60 days is flagged, except for an agreed "45 days end of month" (or shorter), which
+    L441-10 allows as such: it reaches up to ~75 days after issue on about half of all dates.
+    """
     warnings = []
     if due_date < issue_date:
         warnings.append(DueWarning.BEFORE_ISSUE)
-    if due_date > issue_date + timedelta(days=LEGAL_MAX_PAYMENT_DAYS):
+    lawful = term is not None and term.lawful_month_end and term.due(issue_date) == due_date
+    if due_date > issue_date + timedelta(days=LEGAL_MAX_PAYMENT_DAYS) and not lawful:
         warnings.append(DueWarning.BEYOND_60_DAYS)
     return warnings
 
@@ -300,18 +347,75 @@ def format_date(d: date, locale: str, format: str = "medium") -> str:
 # --- Business days ------------------------------------------------------------------------------
 
 
+def holiday_calendar(country: str, subdivision: str | None = None) -> str:
+    """The calendar code the business-day functions take: "FR", or "CA-QC" with a region."""
+    return f"{country.upper()}-{subdivision}" if subdivision else country.upper()
+
+
+def _split_calendar(calendar_code: str) -> tuple[str, str | None]:
+    country, _, subdivision = calendar_code.partition("-")
+    return country.upper(), subdivision or None
+
+
 @lru_cache(maxsize=256)
-def _public_holidays(country: str, year: int) -> frozenset[date]:
-    """The country's public holidays that year; none for a country `holidays` does not know."""
+def _public_holidays(calendar_code: str, year: int) -> frozenset[date]:
+    """The calendar's public holidays that year; none for a country `holidays` does not know.
+
+    `calendar_code` is a country ("FR") or a country and one of its regions ("CA-QC", "FR-57",
+    "AU-NSW"): regions add their own holidays (Fête nationale du Québec, Saint-Étienne in Moselle).
+    """
+    country, subdivision = _split_calendar(calendar_code)
     try:
-        return frozenset(holidays.country_holidays(country, years=year))
+        return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
     except NotImplementedError:
+        if subdivision is not None:  # a region the holidays package no longer knows: the country's days
+            return _public_holidays(country, year)
         return frozenset()
 
 
+def holiday_subdivisions(country: str) -> tuple[str, ...]:
+    """The regions with their own holidays in `country` ("QC", "ON"... for "CA"); () when none."""
+    return tuple(holidays.list_supported_countries().get(country.upper(), ()))
+
+
+@lru_cache(maxsize=64)
+def _subdivision_names(country: str) -> dict[str, str]:
+    """Region code → its name, from the holidays package's aliases (first alias wins): "QC" → "Quebec"."""
+    try:
+        aliases = holidays.country_holidays(country).subdivisions_aliases
+    except NotImplementedError:
+        return {}
+    names: dict[str, str] = {}
+    for name, code in aliases.items():
+        names.setdefault(code, name)
+    return names
+
+
+def subdivision_name(country: str, subdivision: str) -> str:
+    """ "Quebec" for ("CA", "QC"); the code itself when the package has no name for it."""
+    return _subdivision_names(country.upper()).get(subdivision, subdivision)
+
+
+def parse_subdivision(country: str, text: str) -> str | None:
+    """A region of `country` typed as its code or its name ("qc", "Québec", "Moselle"); None if unknown."""
+    wanted = _fold(text)
+    for code in holiday_subdivisions(country):
+        if _fold(code) == wanted:
+            return code
+    try:
+        aliases = holidays.country_holidays(country.upper()).subdivisions_aliases
+    except NotImplementedError:
+        return None
+    for name, code in aliases.items():
+        if _fold(name) == wanted and code in holiday_subdivisions(country):
+            return code
+    return None
+
+
 def is_business_day(d: date, country: str) -> bool:
-    """Monday to Friday and not a public holiday of `country` (ISO 3166 code, e.g. "FR")."""
-    return d.weekday() < 5 and d not in _public_holidays(country.upper(), d.year)
+    """Monday to Friday and not a public holiday of `country`: an ISO 3166 code ("FR") or a
+    calendar with a region ("CA-QC", see `holiday_calendar`)."""
+    return d.weekday() < 5 and d not in _public_holidays(holiday_calendar(*_split_calendar(country)), d.year)
 
 
 def next_business_day(d: date, country: str) -> date:

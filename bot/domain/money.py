@@ -121,6 +121,7 @@ class AmountErrorReason(StrEnum):
     TOO_MANY_DECIMALS = "too_many_decimals"
     UNKNOWN_CURRENCY = "unknown_currency"
     AMBIGUOUS_CURRENCY = "ambiguous_currency"
+    AMBIGUOUS_AMOUNT = "ambiguous_amount"
 
 
 class AmountError(ValueError):
@@ -128,15 +129,22 @@ class AmountError(ValueError):
 
     `candidates` lists the possible ISO codes, most likely first, for AMBIGUOUS_CURRENCY.
     `currency` is the currency read, for TOO_MANY_DECIMALS and TOO_LARGE.
+    `readings` are the two amounts a number like "1.234 TND" may mean, for AMBIGUOUS_AMOUNT
+    (thousands first: 1 234,000 TND, then 1,234 TND): the user chooses, we never guess.
     """
 
     def __init__(
-        self, reason: AmountErrorReason, candidates: tuple[str, ...] = (), currency: str | None = None
+        self,
+        reason: AmountErrorReason,
+        candidates: tuple[str, ...] = (),
+        currency: str | None = None,
+        readings: tuple[Money, ...] = (),
     ) -> None:
         super().__init__(reason.value, candidates, currency)
         self.reason = reason
         self.candidates = candidates
         self.currency = currency
+        self.readings = readings
 
 
 # --- Currencies ---------------------------------------------------------------------------------
@@ -286,22 +294,46 @@ def parse_amount(text: str, *, locale: str, default_currency: str) -> Money:
     - a mark appearing several times groups ("1.234.567");
     - a single mark followed by exactly 3 digits, in a number not already grouped by spaces or
       apostrophes, groups when it is not the locale's decimal separator: "1,234" is 1234 in English
-      but 1,234 in French (so TOO_MANY_DECIMALS for euros); "1.234" is 1234 in French;
+      but 1,234 in French (so TOO_MANY_DECIMALS for euros); "1.234" is 1234 in French; but after a
+      lone zero it is always decimal ("0,500" is never 500), and in a currency with 3 decimals
+      ("1.234 TND") it is AMBIGUOUS_AMOUNT with both `readings`, whatever the language;
     - any other single mark is the decimal separator ("12,5", "12.5", "1 234.567").
     Groups after the first must have exactly 3 digits. The number of decimals typed counts, so
     "12.00 JPY" is TOO_MANY_DECIMALS.
 
     Raises AmountError with reason EMPTY, UNPARSEABLE, NOT_POSITIVE, TOO_MANY_DECIMALS, TOO_LARGE,
-    UNKNOWN_CURRENCY or AMBIGUOUS_CURRENCY, and nothing else.
+    UNKNOWN_CURRENCY, AMBIGUOUS_CURRENCY or AMBIGUOUS_AMOUNT, and nothing else.
     """
     cleaned = _clean_input(text)
     number = _NUMBER.search(cleaned)
     if number is None:
         raise AmountError(AmountErrorReason.UNPARSEABLE)
     negative, currency_text = _sign_and_currency(cleaned[: number.start()], cleaned[number.end() :])
-    whole, fraction = _read_number(number.group(), locale)
     currency = _amount_currency(currency_text, default_currency)
+    if _three_decimal_ambiguity(number.group(), currency):
+        readings = tuple(
+            _checked_money(*_read_number(number.group(), locale, mark), negative, currency)
+            for mark in (None, number.group()[-4])
+        )
+        raise AmountError(AmountErrorReason.AMBIGUOUS_AMOUNT, currency=currency, readings=readings)
+    whole, fraction = _read_number(number.group(), locale)
     return _checked_money(whole, fraction, negative, currency)
+
+
+def _three_decimal_ambiguity(number: str, currency: str) -> bool:
+    """ "1.234" or "1,234" in a currency with 3 decimals (KWD, TND, BHD...): 1234 or 1.234? Ask.
+
+    Only a single mark followed by exactly 3 digits, after a non-zero integer part, without other
+    grouping: "0,500" is decimal, "1 234.500" and "1.234.567" are not ambiguous.
+    """
+    marks = [ch for ch in number if ch in ".,"]
+    return (
+        currency_decimals(currency) == 3
+        and len(marks) == 1
+        and not any(ch in _SPACES + _APOSTROPHES for ch in number)
+        and len(number) - number.index(marks[0]) - 1 == 3
+        and number.split(marks[0])[0].lstrip("0") != ""
+    )
 
 
 def _clean_input(text: str) -> str:
@@ -340,9 +372,12 @@ def _locale_decimal_mark(locale: str) -> str:
     return get_decimal_symbol(babel_locale(locale))
 
 
-def _read_number(number: str, locale: str) -> tuple[str, str]:
+_UNSET = "unset"
+
+
+def _read_number(number: str, locale: str, forced_mark: str | None = _UNSET) -> tuple[str, str]:
     """Split a typed number into its integer digits and its fraction digits (see parse_amount)."""
-    mark = _decimal_mark(number, locale)
+    mark = _decimal_mark(number, locale) if forced_mark == _UNSET else forced_mark
     if mark is None:
         whole, fraction = number, ""
     else:
@@ -363,7 +398,8 @@ def _decimal_mark(number: str, locale: str) -> str | None:
         return None
     grouped_otherwise = any(ch in _SPACES + _APOSTROPHES for ch in number)
     digits_after = len(number) - number.index(last) - 1
-    if grouped_otherwise or digits_after != 3 or last == _locale_decimal_mark(locale):
+    zero_before = number.split(last)[0].lstrip("0") == ""  # "0,500" is half of one, never 500
+    if grouped_otherwise or digits_after != 3 or zero_before or last == _locale_decimal_mark(locale):
         return last
     return None
 

@@ -6,13 +6,14 @@ returned as timezone-aware UTC datetimes, ready to be stored and compared by the
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.dates import business_day_after, next_business_day
-from bot.domain.plans import Plan, Step, Tone
+from bot.domain.plans import Audience, Plan, Step, Tone
 
 EARLIEST_SEND_TIME = time(8, 0)
 LATEST_SEND_TIME = time(20, 0)
@@ -28,24 +29,39 @@ class PlannedStep:
     """Timezone-aware UTC instant."""
 
 
-class SkipReason(StrEnum):
-    SUPERSEDED = "superseded"
+class Action(StrEnum):
+    SEND = "send"
+    SKIP = "skip"
+    HOLD = "hold"
+    """Wait for the freelancer: a stale reminder, or one waiting for approval."""
+    RESCHEDULE = "reschedule"
+    CANCEL = "cancel"
 
 
 @dataclass(frozen=True)
-class SkippedStep:
-    planned: PlannedStep
-    reason: SkipReason
+class DueReminder:
+    """What the decision needs of one planned reminder row whose moment has come."""
+
+    id: int
+    step: int
+    tone: str
+    audience: str
+    scheduled_at: datetime
+    approved: bool = False
 
 
 @dataclass(frozen=True)
-class CatchUp:
-    """What to do with one invoice's reminders that came due while the bot was not running."""
-
-    send: PlannedStep | None
-    skip: tuple[SkippedStep, ...]
-    stale: bool
-    """True when even `send` is older than `stale_after`: ask the freelancer rather than send it."""
+class Decision:
+    reminder: DueReminder
+    action: Action
+    reason: str = ""
+    """Why, in the words stored with the row (the freelancer sees them in the history)."""
+    tone: str | None = None
+    """For SEND: the tone to write in, which may be gentler than the row's (see `opening_tone`)."""
+    at: datetime | None = None
+    """For RESCHEDULE: the next moment a reminder may go out."""
+    approval: bool = False
+    """For HOLD: True when waiting for the freelancer's approval, False when stale."""
 
 
 def clamp_send_time(send_time: time) -> time:
@@ -101,17 +117,14 @@ def plan_schedule(
     send_time: time,
     tz: str,
     country: str,
-    not_before: datetime | None = None,
 ) -> list[PlannedStep]:
     """Date and instant of every step of `plan` for an invoice due on `due_date`.
 
     Each step's local date is due_date + offset, moved to the next business day of `country`; a
     step that would share a day with (or fall before) the previous one moves to the next business day
     after it, so an invoice never gets two reminders on one day. The time is `send_time` clamped to
-    08:00–20:00 in zone `tz`, converted to UTC.
-
-    `not_before` is accepted for symmetry with the dispatcher but deliberately filters nothing: steps
-    already in the past are returned too, and the dispatcher decides about catch-up (`catch_up`).
+    08:00–20:00 in zone `tz`, converted to UTC. Steps already in the past are returned too:
+    `pending_schedule` and the dispatcher (`decide_due`) decide what happens to them.
     """
     wall_time = clamp_send_time(send_time)
     planned: list[PlannedStep] = []
@@ -147,22 +160,100 @@ def quiet_hours_next_allowed(at: datetime, tz: str) -> datetime:
     return localize(day, EARLIEST_SEND_TIME, tz).astimezone(UTC)
 
 
-def catch_up(due: list[PlannedStep], now: datetime, stale_after: timedelta) -> CatchUp:
-    """After downtime, send only the latest due reminder of one invoice and skip the older ones.
+_CLAIMS_EARLIER_REMINDERS = frozenset({Tone.FINAL.value})
+"""Tones whose wording says reminders were already sent ("Despite my previous reminders...")."""
+_CHASING_TONES = frozenset({Tone.FRIENDLY.value, Tone.FIRM.value, Tone.FINAL.value})
 
-    Clients must not receive a burst of reminders; the latest one carries the right tone. Steps
-    scheduled after `now` are ignored (neither sent nor skipped). When the latest due step is older
-    than `stale_after`, `stale` tells the dispatcher to ask the freelancer instead of sending.
+
+def opening_tone(tone: str, earlier_tones: Collection[str]) -> str:
+    """The tone to write in, given the tones of the reminders the client already received.
+
+    A client who never got a reminder after the due date (the bot was down, the invoice was entered
+    late, the freelancer approved late) must not read "despite my previous reminders": the final
+    step is written in the firm tone instead, which states the facts without claiming a history.
     """
-    overdue = sorted(
-        (planned for planned in due if planned.scheduled_at <= now),
-        key=lambda planned: (planned.scheduled_at, planned.step.index),
-    )
-    if not overdue:
-        return CatchUp(send=None, skip=(), stale=False)
-    latest = overdue[-1]
-    skipped = tuple(SkippedStep(planned, SkipReason.SUPERSEDED) for planned in overdue[:-1])
-    return CatchUp(send=latest, skip=skipped, stale=now - latest.scheduled_at > stale_after)
+    if tone in _CLAIMS_EARLIER_REMINDERS and not _CHASING_TONES & set(earlier_tones):
+        return Tone.FIRM.value
+    return tone
+
+
+def decide_due(
+    due: Sequence[DueReminder],
+    *,
+    now: datetime,
+    tz: str,
+    wanted: bool,
+    manual_approval: bool,
+    last_client_sent_at: datetime | None,
+    earlier_tones: Collection[str],
+    stale_after: timedelta,
+) -> list[Decision]:
+    """What to do with one invoice's reminders whose moment has come: the one catch-up policy.
+
+    - An invoice paid, cancelled or paused cancels them all (`wanted` False).
+    - After downtime the client gets only the latest due client step (no burst); older ones are
+      skipped as superseded. Freelancer steps (the formal-notice alert) are decided on their own:
+      they never replace, nor are replaced by, a client reminder.
+    - A client step more than `stale_after` late waits for the freelancer (HOLD), as does one
+      needing approval in manual mode.
+    - Outside 08:00–20:00 local time or on Sunday the step moves to the next allowed moment.
+    - A client step on a day a client reminder already went out is skipped (one a day).
+    - The tone sent never claims earlier reminders the client did not receive (`opening_tone`).
+    Steps scheduled after `now` are left alone.
+    """
+    ripe = [r for r in due if r.scheduled_at <= now]
+    if not wanted:
+        return [Decision(r, Action.CANCEL, "invoice paid, cancelled or paused") for r in ripe]
+    decisions: list[Decision] = []
+    for audience in (Audience.CLIENT.value, Audience.FREELANCER.value):
+        rows = sorted((r for r in ripe if r.audience == audience), key=lambda r: (r.scheduled_at, r.step))
+        if not rows:
+            continue
+        *older, latest = rows
+        decisions += [Decision(r, Action.SKIP, "superseded by a later reminder after a delay") for r in older]
+        decisions.append(
+            _decide_latest(
+                latest,
+                now=now,
+                tz=tz,
+                manual_approval=manual_approval,
+                last_client_sent_at=last_client_sent_at,
+                earlier_tones=earlier_tones,
+                stale_after=stale_after,
+            )  # fmt: skip
+        )
+    return decisions
+
+
+def _decide_latest(
+    row: DueReminder,
+    *,
+    now: datetime,
+    tz: str,
+    manual_approval: bool,
+    last_client_sent_at: datetime | None,
+    earlier_tones: Collection[str],
+    stale_after: timedelta,
+) -> Decision:
+    for_client = row.audience == Audience.CLIENT.value
+    if for_client and now - row.scheduled_at > stale_after:  # before any move: a moved row looks fresh
+        return Decision(row, Action.HOLD, f"stale: planned more than {stale_after.days} days ago")
+    if for_client and manual_approval and not row.approved:
+        return Decision(row, Action.HOLD, "waiting for the freelancer's approval", approval=True)
+    allowed = quiet_hours_next_allowed(now, tz)
+    if allowed > now:
+        return Decision(row, Action.RESCHEDULE, "quiet hours", at=allowed)
+    zone = ZoneInfo(tz)
+    if (
+        for_client
+        and last_client_sent_at is not None
+        and last_client_sent_at.astimezone(zone).date() == now.astimezone(zone).date()
+    ):
+        # Plan steps are on distinct days, so this one was overtaken by a reminder the freelancer
+        # sent by hand: the plan goes on with its next step rather than repeating it tomorrow.
+        return Decision(row, Action.SKIP, "a reminder already went out today")
+    tone = opening_tone(row.tone, earlier_tones) if for_client else row.tone
+    return Decision(row, Action.SEND, tone=tone)
 
 
 def pending_schedule(
@@ -183,19 +274,21 @@ def pending_schedule(
     "final" one just because the invoice was entered late.
     """
     pending = [p for p in planned if last_sent_day is None or p.local_date > last_sent_day]
-    pending = [p for p in pending if not (p.step.tone == Tone.COURTESY and p.scheduled_at <= now)]
-    if not pending or pending[0].scheduled_at > now:
+    pending = [p for p in pending if not (p.step.tone == Tone.COURTESY and p.scheduled_at < now)]
+    if not pending or pending[0].scheduled_at >= now:  # a step due exactly now is sent now, as planned
         return pending
     wall_time = clamp_send_time(send_time)
     today = now.astimezone(ZoneInfo(tz)).date()
-    first_day = today if localize(today, wall_time, tz) > now else today + timedelta(days=1)
+    first_day = today if localize(today, wall_time, tz) >= now else today + timedelta(days=1)
     shift = timedelta(days=(first_day - pending[0].local_date).days)
     shifted: list[PlannedStep] = []
-    previous = last_sent_day
     for planned_step in pending:
         day = next_business_day(planned_step.local_date + shift, country)
-        if previous is not None and day <= previous:
-            day = business_day_after(previous, country)
+        if shifted:
+            # A holiday that pushed the previous step must not squeeze this one: keep the plan's spacing.
+            gap = planned_step.step.offset_days - shifted[-1].step.offset_days
+            day = next_business_day(max(day, shifted[-1].local_date + timedelta(days=max(gap, 1))), country)
+        elif last_sent_day is not None and day <= last_sent_day:
+            day = business_day_after(last_sent_day, country)  # never on the day a reminder went out
         shifted.append(PlannedStep(planned_step.step, day, localize(day, wall_time, tz).astimezone(UTC)))
-        previous = day
     return shifted

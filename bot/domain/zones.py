@@ -165,7 +165,7 @@ def warm_up() -> None:
     """Build the indexes ahead of the first question (they take about a second)."""
     _place_index()
     _zone_index()
-    _link_countries()
+    _zone_links()
 
 
 def _read_places(path: Path) -> _PlaceIndex:
@@ -192,22 +192,107 @@ def _zone_countries() -> dict[str, str]:
 
 
 @cache
-def _link_countries() -> dict[str, str]:
-    """Old names kept as links (America/Montreal → America/Toronto) → their target's country."""
-    folder = importlib.resources.files("tzdata.zoneinfo")
-    countries = _zone_countries()
-    by_rules = {folder.joinpath(*zone.split("/")).read_bytes(): code for zone, code in countries.items()}
+def _zone_links() -> dict[str, str]:
+    """Backward-compatible zone names (America/Montreal) → the zone they now point to (America/Toronto)."""
+    data = importlib.resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text(encoding="utf-8")
     links = {}
-    for zone in available_timezones() - countries.keys():
-        try:
-            code = by_rules.get(folder.joinpath(*zone.split("/")).read_bytes())
-        except OSError:
-            continue
-        if code:
-            links[zone] = code
+    for line in data.splitlines():
+        if line.startswith("L "):
+            _kind, target, name = line.split()[:3]
+            links[name] = target
     return links
 
 
+_ZONE_COUNTRIES = {
+    # Old names whose link target lies in another country (tzdata merged zones with equal clocks).
+    "Australia/ACT": "AU",
+    "Australia/Canberra": "AU",
+    "Europe/Belfast": "GB",
+    "America/Virgin": "VI",
+    "Atlantic/Jan_Mayen": "SJ",
+}
+
+_DEFAULT_SUBDIVISIONS = {
+    # Canada: provinces keep their own holidays (Fête nationale in Quebec, Civic Holiday in Ontario...).
+    "America/Montreal": "QC",
+    "Canada/Eastern": "ON",
+    "America/Toronto": "ON",
+    "America/Nipigon": "ON",
+    "America/Thunder_Bay": "ON",
+    "America/Halifax": "NS",
+    "America/Glace_Bay": "NS",
+    "Canada/Atlantic": "NS",
+    "America/Moncton": "NB",
+    "America/St_Johns": "NL",
+    "America/Goose_Bay": "NL",
+    "Canada/Newfoundland": "NL",
+    "America/Winnipeg": "MB",
+    "Canada/Central": "MB",
+    "America/Regina": "SK",
+    "America/Swift_Current": "SK",
+    "Canada/Saskatchewan": "SK",
+    "America/Edmonton": "AB",
+    "Canada/Mountain": "AB",
+    "America/Vancouver": "BC",
+    "America/Dawson_Creek": "BC",
+    "America/Fort_Nelson": "BC",
+    "Canada/Pacific": "BC",
+    "America/Whitehorse": "YT",
+    "America/Dawson": "YT",
+    "Canada/Yukon": "YT",
+    "America/Yellowknife": "NT",
+    "America/Inuvik": "NT",
+    "America/Iqaluit": "NU",
+    "America/Rankin_Inlet": "NU",
+    "America/Cambridge_Bay": "NU",
+    "America/Blanc-Sablon": "QC",
+    # Australia: each state has its own holidays.
+    "Australia/Sydney": "NSW",
+    "Australia/NSW": "NSW",
+    "Australia/Broken_Hill": "NSW",
+    "Australia/Yancowinna": "NSW",
+    "Australia/Lord_Howe": "NSW",
+    "Australia/LHI": "NSW",
+    "Australia/ACT": "ACT",
+    "Australia/Canberra": "ACT",
+    "Australia/Melbourne": "VIC",
+    "Australia/Victoria": "VIC",
+    "Australia/Brisbane": "QLD",
+    "Australia/Lindeman": "QLD",
+    "Australia/Queensland": "QLD",
+    "Australia/Adelaide": "SA",
+    "Australia/South": "SA",
+    "Australia/Perth": "WA",
+    "Australia/Eucla": "WA",
+    "Australia/West": "WA",
+    "Australia/Hobart": "TAS",
+    "Australia/Tasmania": "TAS",
+    "Australia/Darwin": "NT",
+    "Australia/North": "NT",
+    # Switzerland: Zurich is the canton the zone is named after; others choose theirs in /settings.
+    "Europe/Zurich": "ZH",
+    # Spain and Portugal: the islands have their own zone and their own holidays.
+    "Atlantic/Canary": "CN",
+    "Africa/Ceuta": "CE",
+    "Atlantic/Azores": "20",
+    "Atlantic/Madeira": "30",
+    "Europe/Busingen": "BW",
+    "Europe/Belfast": "NIR",
+}
+"""The region whose holidays a zone most likely means, where a country's holidays differ by region."""
+
+
 def country_for_timezone(zone: str) -> str | None:
-    """The ISO 3166 country of a zone (for public holidays), when the zone belongs to one."""
-    return _zone_countries().get(zone) or _link_countries().get(zone)
+    """The ISO 3166 country of a zone (for public holidays): every canonical zone and every old name."""
+    if zone in _ZONE_COUNTRIES:
+        return _ZONE_COUNTRIES[zone]
+    countries = _zone_countries()
+    return countries.get(zone) or countries.get(_zone_links().get(zone, ""))
+
+
+def default_holiday_subdivision(zone: str, country: str | None = None) -> str | None:
+    """The region of `zone` whose holidays apply (America/Montreal → QC), when it belongs to `country`."""
+    subdivision = _DEFAULT_SUBDIVISIONS.get(zone) or _DEFAULT_SUBDIVISIONS.get(_zone_links().get(zone, ""))
+    if subdivision is None or (country or country_for_timezone(zone)) != country_for_timezone(zone):
+        return None
+    return subdivision

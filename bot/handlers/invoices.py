@@ -13,7 +13,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date, parse_due_date
-from bot.domain.money import AmountError, parse_amount
+from bot.domain.money import AmountError, Money, parse_amount
 from bot.handlers.common import (
     answer,
     cb,
@@ -312,12 +312,16 @@ async def on_amount(update: Update, ctx: RelanceContext) -> str | int:
         return END
     freelancer, invoice, tr = found
     text = update.effective_message.text if update.effective_message and not update.callback_query else None
+    chosen = cb_parts(update)[1:] if cb_parts(update)[:1] == ["amt"] else []  # one reading of "1.234 TND"
     try:
         amount = (
-            None if text is None else parse_amount(text, locale=tr.locale, default_currency=invoice.currency)
-        )
+            Money(int(chosen[0]), invoice.currency) if chosen and chosen[0].isdigit()
+            else None if text is None else parse_amount(text, locale=tr.locale, default_currency=invoice.currency)
+        )  # fmt: skip
     except AmountError as exc:
-        await answer(update, amount_problem(tr, exc))
+        readings = [m for m in exc.readings if m.currency == invoice.currency]
+        buttons = [[(tr.money(m.minor, m.currency), cb("pay", "amt", m.minor)) for m in readings]]
+        await answer(update, amount_problem(tr, exc), keyboard(buttons) if readings else None)
         return ASK_AMOUNT
     if amount is not None and amount.currency != invoice.currency:
         await answer(

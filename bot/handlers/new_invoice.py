@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,9 +17,17 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
-from bot.domain.dates import DateError, DueWarning, due_date_warnings, parse_date, parse_due_date
+from bot.domain.dates import (
+    DateError,
+    DueTerm,
+    DueWarning,
+    due_date_warnings,
+    end_of_month,
+    parse_date,
+    read_due_date,
+)
 from bot.domain.invoice_text import InvoiceFacts, read_invoice_text
-from bot.domain.money import AmountError, AmountErrorReason, parse_amount, parse_currency
+from bot.domain.money import AmountError, AmountErrorReason, Money, parse_amount, parse_currency
 from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
 from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
@@ -70,6 +79,7 @@ def next_question(draft: Draft) -> str:
     checks = [
         ("number", draft.get("number") is None),
         ("currency", bool(draft.get("currency_candidates"))),
+        ("amount_choice", bool(draft.get("amount_options"))),
         ("amount", draft.get("amount_minor") is None),
         ("issue_date", draft.get("issue_date") is None),
         ("due_confirm", bool(draft.get("due_pending"))),
@@ -198,6 +208,16 @@ async def ask_reminders(step: Step) -> Question:
     return text, rows
 
 
+async def ask_amount_choice(step: Step) -> Question:
+    """ "1.234 TND": 1 234,000 TND or 1,234 TND? Two buttons, never a guess."""
+    currency, options = step.draft["amount_options_currency"], step.draft["amount_options"]
+    readings = tuple(Money(minor, currency) for minor in options)
+    error = AmountError(AmountErrorReason.AMBIGUOUS_AMOUNT, currency=currency, readings=readings)
+    return amount_problem(step.tr, error), [
+        [(step.tr.money(minor, currency), cb("nw", "amt", str(i))) for i, minor in enumerate(options)]
+    ]
+
+
 async def ask_summary(step: Step) -> Question:
     return summary(step), summary_buttons(step.tr)
 
@@ -208,6 +228,7 @@ QUESTIONS: dict[str, Callable[[Step], Awaitable[Question]]] = {
     "number": ask_number,
     "currency": ask_currency,
     "amount": ask_amount,
+    "amount_choice": ask_amount_choice,
     "issue_date": ask_issue_date,
     "due_confirm": ask_due_confirm,
     "due_date": ask_due_date,
@@ -227,7 +248,7 @@ async def default_plan(step: Step) -> str:
 
 def due_warning_text(step: Step) -> Html:
     tr, due = step.tr, date.fromisoformat(step.draft["due_pending"])
-    warnings = due_date_warnings(step.issue_date, due)
+    warnings = due_date_warnings(step.issue_date, due, draft_term(step.draft))
     if DueWarning.BEFORE_ISSUE in warnings:
         return tr._(
             "The due date {due} is before the issue date {issue}. Is that right?",
@@ -242,6 +263,26 @@ def due_warning_text(step: Step) -> Html:
     )
 
 
+def draft_term(draft: Draft) -> DueTerm | None:
+    term = draft.get("due_term")
+    return DueTerm(**term) if term else None
+
+
+def term_explanation(tr: Translator, issue: date, due: date, term: DueTerm | None) -> Html | None:
+    """How a month-end term was counted, since the two accepted ways give different dates."""
+    if term is None or not term.end_of_month or term.days == 0 or term.due(issue) != due:
+        return None
+    if term.month_end_first:
+        return tr._(
+            "Counted as end of month, then {days} days: {month_end} + {days} days = {due}.",
+            days=term.days, month_end=tr.date(end_of_month(issue)), due=tr.date(due),
+        )  # fmt: skip
+    return tr._(
+        "Counted as {days} days, then end of month: {issue} + {days} days = {plus}, end of that month = {due}.",
+        days=term.days, issue=tr.date(issue), plus=tr.date(issue + timedelta(days=term.days)), due=tr.date(due),
+    )  # fmt: skip
+
+
 def summary(step: Step) -> Html:
     tr, d = step.tr, step.draft
     money = tr.money(d["amount_minor"], d["currency"])
@@ -252,6 +293,15 @@ def summary(step: Step) -> Html:
         tr._("Amount: {amount}", amount=money),
         tr._("Issued: {date}", date=tr.date(date.fromisoformat(d["issue_date"]))),
         tr._("Due: {date}", date=tr.date(date.fromisoformat(d["due_date"]))),
+        *[
+            line
+            for line in [
+                term_explanation(
+                    tr, date.fromisoformat(d["issue_date"]), date.fromisoformat(d["due_date"]), draft_term(d)
+                )
+            ]
+            if line
+        ],
         tr._("File: {name}", name=d.get("file_name") or tr.plain("none")),
         tr._("Description: {text}", text=d.get("description") or tr.plain("none")),
         tr._(
@@ -319,11 +369,31 @@ async def take_amount(step: Step, text: str) -> None:
     try:
         money = parse_amount(text, locale=step.tr.locale, default_currency=step.freelancer.default_currency)
     except AmountError as exc:
+        if exc.reason == AmountErrorReason.AMBIGUOUS_AMOUNT:
+            step.draft.update(
+                amount_options=[m.minor for m in exc.readings], amount_options_currency=exc.currency
+            )
+            return
         if exc.reason != AmountErrorReason.AMBIGUOUS_CURRENCY:
             raise Invalid(amount_problem(step.tr, exc)) from None
         step.draft.update(amount_text=clean_text(text)[:40], currency_candidates=list(exc.candidates))
         return
     step.draft.update(amount_minor=money.minor, currency=money.currency)
+
+
+async def take_amount_again(step: Step, text: str) -> None:
+    """Typed instead of tapping one of the two readings: read it afresh."""
+    step.draft.update(amount_options=None, amount_options_currency=None)
+    await take_amount(step, text)
+
+
+async def choose_amount(update: Update, step: Step, value: str) -> str:
+    """One of the two readings of an ambiguous amount; the index is checked against the draft."""
+    options = step.draft.get("amount_options") or []
+    if value.isdigit() and int(value) < len(options):
+        step.draft.update(amount_minor=options[int(value)], currency=step.draft["amount_options_currency"],
+                          amount_options=None, amount_options_currency=None)  # fmt: skip
+    return await ask(update, step)
 
 
 async def take_currency(step: Step, text: str) -> None:
@@ -348,10 +418,11 @@ async def take_issue_date(step: Step, text: str) -> None:
 
 async def take_due_date(step: Step, text: str) -> None:
     try:
-        due = parse_due_date(text, locale=step.tr.locale, issue_date=step.issue_date, today=step.today)
+        due, term = read_due_date(text, locale=step.tr.locale, issue_date=step.issue_date, today=step.today)
     except DateError as exc:
         raise Invalid(date_problem(step.tr, exc)) from None
-    if due_date_warnings(step.issue_date, due):
+    step.draft["due_term"] = asdict(term) if term else None
+    if due_date_warnings(step.issue_date, due, term):
         step.draft.update(due_pending=due.isoformat(), due_date=None)
     else:
         step.draft["due_date"] = due.isoformat()
@@ -384,6 +455,7 @@ TAKERS: dict[str, Callable[[Step, str], Awaitable[None]]] = {
     "number": take_number,
     "currency": take_currency,
     "amount": take_amount,
+    "amount_choice": take_amount_again,
     "issue_date": take_issue_date,
     "due_date": take_due_date,
     "file": take_file,
@@ -603,9 +675,16 @@ async def edit(update: Update, step: Step, value: str) -> str:
 CLEARS = {
     "client": ("client_id", "client_name", "client_label", "client_email", "client_email_done"),
     "number": ("number",),
-    "amount": ("amount_minor", "currency", "currency_candidates", "amount_text"),
+    "amount": (
+        "amount_minor",
+        "currency",
+        "currency_candidates",
+        "amount_text",
+        "amount_options",
+        "amount_options_currency",
+    ),
     "issue_date": ("issue_date",),
-    "due_date": ("due_date", "due_pending"),
+    "due_date": ("due_date", "due_pending", "due_term"),
     "file": ("file_done", "file_id", "file_name"),
     "description": ("description_done", "description"),
     "reminders": ("reminders_done", "reminders", "plan"),
@@ -663,6 +742,7 @@ BUTTONS: dict[str, Callable[[Update, Step, str], Awaitable[str | int]]] = {
     "skip": skip,
     "yes": confirm_due,
     "no": confirm_due,
+    "amt": choose_amount,
     "plan": choose_plan,
     "edit": edit,
     "field": edit_field,

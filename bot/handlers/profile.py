@@ -13,7 +13,7 @@ from telegram.ext import ConversationHandler
 
 from bot.channels.email import EmailDeliveryError, InvalidEmail, SmtpSettings, send_one
 from bot.context import RelanceContext
-from bot.domain.zones import country_for_timezone
+from bot.domain.zones import country_for_timezone, default_holiday_subdivision
 from bot.handlers.client_actions import show_menu
 from bot.handlers.common import (
     answer,
@@ -26,14 +26,14 @@ from bot.handlers.common import (
     refuse_callback,
     tr_for,
 )
-from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid
+from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid, holiday_calendar_label
 from bot.handlers.views import plan_label
 from bot.i18n import Html, Translator, escape, locale_from_telegram
 from bot.reminder_email import sample_email
 from bot.storage import Freelancer
 
 ASKING = "asking"
-CALENDAR_FIELDS = {"timezone", "send_time", "country"}
+CALENDAR_FIELDS = {"timezone", "send_time", "country", "holiday_subdivision"}
 END = ConversationHandler.END
 
 
@@ -77,10 +77,10 @@ def email_status(tr: Translator, smtp: SmtpSettings | None) -> Html:
 async def ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> str:
     field = FIELDS[ctx.drafts["profile"]["queue"][0]]
     tr = tr_for(update, ctx, freelancer)
-    rows = chunk([(label, cb("pick", value)) for label, value in field.choices(tr)], 3)
+    rows = chunk([(label, cb("pick", value)) for label, value in field.offered(freelancer, tr)], 3)
     if field.optional:
         rows.append([(tr.plain("Skip"), cb("skip"))])
-    await answer(update, field.prompt(tr), keyboard(rows) if rows else None)
+    await answer(update, field.question(freelancer, tr), keyboard(rows) if rows else None)
     return ASKING
 
 
@@ -169,14 +169,17 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
     if text is None and not field.optional:
         return await ask(update, ctx, freelancer)
     try:
-        value = None if text is None else field.parse(text, tr)
+        value = None if text is None else field.read(text, tr, freelancer)
     except Invalid as exc:
         choices = [(label, cb("pick", value)) for label, value in exc.choices]
         await answer(update, exc.message, keyboard([[choice] for choice in choices]) if choices else None)
         return ASKING
     changes: dict[str, object] = {field.key: value}
     if field.key == "timezone" and (country := country_for_timezone(str(value))):
-        changes["country"] = country
+        changes["country"] = country  # and the region's holidays: Montréal → Quebec's
+        changes["holiday_subdivision"] = default_holiday_subdivision(str(value), country)
+    elif field.key == "country" and value != freelancer.country:
+        changes["holiday_subdivision"] = default_holiday_subdivision(freelancer.timezone, str(value))
     freelancer = await ctx.store.freelancers.update(freelancer.id, **changes)
     if CALENDAR_FIELDS & changes.keys():
         for invoice in await ctx.store.invoices.open_with_reminders(freelancer.id):
@@ -198,6 +201,12 @@ async def _finish(update: Update, ctx: RelanceContext, freelancer: Freelancer, m
                 "All set, {name}! Register your first invoice with /new. Add your IBAN or a payment "
                 "link in /settings so that reminders tell clients how to pay. /help lists everything.",
                 name=freelancer.name,
+            )
+            + "\n\n"
+            + tr._(
+                "Reminders skip weekends and the public holidays of {calendar}. To change it: /settings, "
+                "“Holidays of” and “Holiday region”.",
+                calendar=holiday_calendar_label(freelancer, tr),
             ),
         )
         return END

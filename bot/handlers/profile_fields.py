@@ -16,6 +16,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from bot.channels.email import InvalidEmail, validate_address
+from bot.domain.dates import holiday_subdivisions, parse_subdivision, subdivision_name
 from bot.domain.money import AmountError, parse_currency
 from bot.domain.zones import COMMON_ZONES, Place, find_timezone
 from bot.i18n import N_, SUPPORTED, Html, Translator
@@ -221,6 +222,65 @@ def _switch(text: str, tr: Translator) -> bool:
     return _one_of(SWITCH)(text, tr) == "on"
 
 
+MAX_REGION_BUTTONS = 27
+
+
+def holiday_calendar_label(freelancer: Freelancer, tr: Translator) -> str:
+    """Whose public holidays reminders skip: "Quebec (Canada)", "France, national holidays"."""
+    country = tr.country_name(freelancer.country)
+    if freelancer.holiday_subdivision:
+        region = subdivision_name(freelancer.country, freelancer.holiday_subdivision)
+        return tr.plain("{region} ({country})", region=region, country=country)
+    return tr.plain("{country}, national holidays", country=country)
+
+
+def _holiday_regions(freelancer: Freelancer, tr: Translator) -> list[tuple[str, str]]:
+    codes = holiday_subdivisions(freelancer.country)
+    if len(codes) > MAX_REGION_BUTTONS:  # Italy has over a hundred provinces: typing is quicker
+        return []
+    return [(subdivision_name(freelancer.country, code), code) for code in codes]
+
+
+def _holiday_region_prompt(freelancer: Freelancer, tr: Translator) -> Html:
+    country = tr.country_name(freelancer.country)
+    if not holiday_subdivisions(freelancer.country):
+        return tr._(
+            "{country} has the same public holidays everywhere, so there is no region to choose. Tap Skip, "
+            "or change the country in “Holidays of”.",
+            country=country,
+        )
+    return tr._(
+        "Some public holidays in {country} depend on the region (for example Quebec’s Fête nationale or "
+        "Moselle’s Saint-Étienne). Tap your region or type its code, for example <i>{example}</i>. "
+        "Skip to follow the national holidays only.",
+        country=country,
+        example=holiday_subdivisions(freelancer.country)[0],
+    )
+
+
+def _holiday_region(text: str, tr: Translator, freelancer: Freelancer) -> str:
+    codes = holiday_subdivisions(freelancer.country)
+    code = parse_subdivision(freelancer.country, clean_text(text)[:60])
+    if code is not None:
+        return code
+    country = tr.country_name(freelancer.country)
+    if not codes:
+        raise Invalid(
+            tr._(
+                "{country} has no regional public holidays. Tap Skip, or first change the country in "
+                "“Holidays of”, for example to CA for Canada.",
+                country=country,
+            )
+        )
+    raise Invalid(
+        tr._(
+            "Unknown region of {country}. Please tap one or type its code, for example {example}.",
+            country=country,
+            example=", ".join(codes[:4]),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -231,9 +291,24 @@ class Field:
     optional: bool = False
     display: Callable[[Any, Translator], str] | None = None
     """How a stored code is shown (a setting chosen among labelled options)."""
+    parse_for: Callable[[str, Translator, Freelancer], Any] | None = None
+    """Instead of `parse`, for a field whose valid values depend on the freelancer's other settings."""
+    choices_for: Callable[[Freelancer, Translator], list[tuple[str, str]]] | None = None
+    prompt_for: Callable[[Freelancer, Translator], Html] | None = None
+
+    def offered(self, freelancer: Freelancer, tr: Translator) -> list[tuple[str, str]]:
+        return self.choices_for(freelancer, tr) if self.choices_for else self.choices(tr)
+
+    def question(self, freelancer: Freelancer, tr: Translator) -> Html:
+        return self.prompt_for(freelancer, tr) if self.prompt_for else self.prompt(tr)
+
+    def read(self, text: str, tr: Translator, freelancer: Freelancer) -> Any:
+        return self.parse_for(text, tr, freelancer) if self.parse_for else self.parse(text, tr)
 
     def show(self, freelancer: Freelancer, tr: Translator) -> str:
         value = getattr(freelancer, self.key)
+        if self.key == "holiday_subdivision":
+            return holiday_calendar_label(freelancer, tr)
         if self.display is not None:
             return self.display(value, tr)
         if value in (None, ""):
@@ -323,6 +398,16 @@ FIELDS: dict[str, Field] = {
             ),
             _country,
             lambda tr: [(code, code) for code in ("FR", "BE", "CH", "LU", "CA")],
+        ),
+        Field(
+            "holiday_subdivision",
+            lambda tr: tr.plain("Holiday region"),
+            lambda tr: tr._("Which region's public holidays apply to you?"),
+            lambda text, tr: text,
+            optional=True,
+            parse_for=_holiday_region,
+            choices_for=_holiday_regions,
+            prompt_for=_holiday_region_prompt,
         ),
         Field(
             "send_time",

@@ -217,7 +217,7 @@ POSTPONE_DAYS = 7
 def postponed_at(freelancer: Freelancer, reminder: Reminder) -> datetime:
     """A week later, on a business day, at the freelancer's sending time."""
     local = reminder.scheduled_at.astimezone(ZoneInfo(freelancer.timezone)).date()
-    day = next_business_day(local + timedelta(days=POSTPONE_DAYS), freelancer.country)
+    day = next_business_day(local + timedelta(days=POSTPONE_DAYS), freelancer.holiday_calendar)
     return localize(day, clamp_send_time(send_time_of(freelancer)), freelancer.timezone).astimezone(UTC)
 
 

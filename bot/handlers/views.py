@@ -149,6 +149,14 @@ def amount_problem(tr: Translator, error: AmountError) -> Html:
         return tr._(
             "Too many decimals for {currency}. For example: 1 200,50 €.", currency=error.currency or ""
         )
+    if reason == AmountErrorReason.AMBIGUOUS_AMOUNT and len(error.readings) == 2:
+        first, second = (tr.money(m.minor, m.currency) for m in error.readings)
+        return tr._(
+            "Did you mean {first} or {second}? Tap the right one, or type the amount again with its "
+            "decimals, for example {second}.",
+            first=first,
+            second=second,
+        )
     if reason == AmountErrorReason.UNKNOWN_CURRENCY:
         return tr._(
             "I do not know that currency. Use an ISO code or a symbol, for example 1 200 EUR or 99 £."

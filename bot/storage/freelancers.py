@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+from bot.domain.dates import holiday_calendar
 from bot.storage.db import Database
 
 
@@ -36,6 +37,13 @@ class Freelancer:
     last_digest_on: str | None = None
     copy_me: bool = False
     """Cc the freelancer (reply_to_email) on reminder e-mails."""
+    holiday_subdivision: str | None = None
+    """The region of `country` whose holidays apply too ("QC" in Canada, "57" for Moselle); None: national."""
+
+    @property
+    def holiday_calendar(self) -> str:
+        """The calendar reminders follow: "FR", or "CA-QC" with a region (see dates.holiday_calendar)."""
+        return holiday_calendar(self.country, self.holiday_subdivision)
 
     @property
     def name(self) -> str:
@@ -66,6 +74,7 @@ EDITABLE = frozenset(
         "last_preview_on",
         "last_digest_on",
         "copy_me",
+        "holiday_subdivision",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))

@@ -429,3 +429,55 @@ def test_a_date_without_year_is_within_six_months_of_today(d, today):
     found = parse_date(f"{d.day}/{d.month}", locale="fr", today=today)
     assert (found.month, found.day) == (d.month, d.day)
     assert abs((found - today).days) <= 184
+
+
+# --- issue 18: 45 days end of month, two-digit years, boundaries ------------------------------------
+
+
+def test_45_days_end_of_month_is_lawful_both_ways_and_60_is_not():
+    from bot.domain.dates import DueTerm, read_due_date
+
+    issue = date(2026, 1, 15)
+    due, term = read_due_date("45 jours fin de mois", locale="fr", issue_date=issue, today=issue)
+    assert (due, term) == (date(2026, 3, 31), DueTerm(45, end_of_month=True))
+    assert due_date_warnings(issue, due, term) == []
+    due, term = read_due_date("fin de mois + 45", locale="fr", issue_date=issue, today=issue)
+    assert (due, term) == (date(2026, 3, 17), DueTerm(45, end_of_month=True, month_end_first=True))
+    assert due_date_warnings(issue, due, term) == []
+    due, term = read_due_date("EOM 45 days", locale="en", issue_date=issue, today=issue)
+    assert due == date(2026, 3, 17)
+    due, term = read_due_date("60 days EOM", locale="en", issue_date=issue, today=issue)
+    assert due_date_warnings(issue, due, term) == [DueWarning.BEYOND_60_DAYS]
+    assert due_date_warnings(issue, date(2026, 3, 31)) == [DueWarning.BEYOND_60_DAYS]  # a typed date
+
+
+def test_two_digit_years_take_the_nearest_century():
+    today = date(2026, 6, 1)
+    assert parse_date("15/12/26", locale="fr", today=today) == date(2026, 12, 15)
+    assert parse_date("15/12/75", locale="fr", today=today) == date(2075, 12, 15)
+    with pytest.raises(DateError) as error:
+        parse_date("15/12/99", locale="fr", today=today)  # 1999, not 2099
+    assert error.value.reason is DateErrorReason.OUT_OF_RANGE
+
+
+def test_a_lone_letter_is_no_month():
+    with pytest.raises(DateError):
+        parse_date("15 f", locale="fr", today=date(2026, 6, 1))
+    assert parse_date("15 fév", locale="fr", today=date(2026, 6, 1)) == date(2026, 2, 15)
+
+
+def test_year_2100_is_the_last_accepted():
+    today = date(2026, 6, 1)
+    assert parse_date("31/12/2100", locale="fr", today=today) == date(2100, 12, 31)
+    with pytest.raises(DateError) as error:
+        parse_date("01/01/2101", locale="fr", today=today)
+    assert error.value.reason is DateErrorReason.OUT_OF_RANGE
+
+
+def test_month_13_in_us_english():
+    today = date(2026, 6, 1)
+    assert parse_date("05/13/2026", locale="en_US", today=today) == date(2026, 5, 13)
+    assert parse_date("13/05/2026", locale="en_US", today=today) == date(2026, 5, 13)  # only one way round
+    with pytest.raises(DateError) as error:
+        parse_date("13/13/2026", locale="en_US", today=today)
+    assert error.value.reason is DateErrorReason.IMPOSSIBLE

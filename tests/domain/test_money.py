@@ -170,7 +170,8 @@ def test_a_single_mark_before_three_digits_follows_the_locale():
     assert parse_amount("1.234", locale="fr", default_currency="EUR") == Money(123400, "EUR")
     assert reason_for("1,234", locale="fr").reason is Reason.TOO_MANY_DECIMALS
     assert reason_for("1.234", locale="en").reason is Reason.TOO_MANY_DECIMALS
-    assert parse_amount("1,234 BHD", locale="fr", default_currency="EUR") == Money(1234, "BHD")
+    # In a 3-decimal currency the same text means 1 234,000 or 1,234 whatever the language: asked.
+    assert reason_for("1,234 BHD", locale="fr").reason is Reason.AMBIGUOUS_AMOUNT
 
 
 def test_a_mark_in_a_number_grouped_with_spaces_is_decimal():
@@ -453,3 +454,56 @@ def test_a_formatted_amount_reads_back_as_the_same_money(money, locale):
 @given(money=invoice_amounts())
 def test_format_major_reads_back_as_the_same_money(money):
     assert Money.from_decimal(Decimal(format_major(money)), money.currency) == money
+
+
+# --- issue 18: no silent ×1000 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "currency"),
+    [("0,500", "en", "EUR"), ("0.500 €", "fr", "EUR"), ("0,500", "fr", "EUR")],
+)
+def test_a_leading_zero_means_decimals_never_thousands(text, locale, currency):
+    with pytest.raises(AmountError) as error:
+        parse_amount(text, locale=locale, default_currency=currency)
+    assert error.value.reason is AmountErrorReason.TOO_MANY_DECIMALS  # said, not read as 500
+
+
+def test_a_thousandth_of_a_dinar_is_a_thousandth_in_any_language():
+    assert parse_amount("0,001 KWD", locale="en", default_currency="EUR") == Money(1, "KWD")
+    assert parse_amount("0.001 KWD", locale="fr", default_currency="EUR") == Money(1, "KWD")
+    assert parse_amount("0,5", locale="en", default_currency="EUR") == Money(50, "EUR")
+
+
+@pytest.mark.parametrize("text", ["1.234 TND", "1,234 TND"])
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_three_decimal_currencies_ask_instead_of_guessing(text, locale):
+    with pytest.raises(AmountError) as error:
+        parse_amount(text, locale=locale, default_currency="EUR")
+    assert error.value.reason is AmountErrorReason.AMBIGUOUS_AMOUNT
+    assert error.value.readings == (Money(1_234_000, "TND"), Money(1_234, "TND"))
+
+
+def test_unambiguous_three_decimal_amounts_are_read():
+    assert parse_amount("1 234.500 TND", locale="en", default_currency="EUR") == Money(1_234_500, "TND")
+    assert parse_amount("1.234,500 TND", locale="en", default_currency="EUR") == Money(1_234_500, "TND")
+    assert parse_amount("12,5 BHD", locale="en", default_currency="EUR") == Money(12_500, "BHD")
+
+
+def test_two_decimal_currencies_keep_reading_a_three_digit_group_as_thousands():
+    assert parse_amount("1,234", locale="en", default_currency="EUR") == Money(123_400, "EUR")
+    assert parse_amount("1.234", locale="fr", default_currency="EUR") == Money(123_400, "EUR")
+
+
+def test_a_badly_grouped_number_is_refused():
+    with pytest.raises(AmountError) as error:
+        parse_amount("1234 567", locale="fr", default_currency="EUR")
+    assert error.value.reason is AmountErrorReason.UNPARSEABLE
+
+
+def test_from_decimal_refuses_a_fraction_of_a_cent():
+    with pytest.raises(ValueError):
+        Money.from_decimal(Decimal("0.001"), "EUR")
+    with pytest.raises(ValueError):
+        Money.from_decimal(Decimal("0.0010"), "EUR")
+    assert Money.from_decimal(Decimal("0.010"), "EUR") == Money(1, "EUR")

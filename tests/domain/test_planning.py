@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from bot.domain.dates import business_day_after, is_business_day, next_business_day
 from bot.domain.planning import (
-    CatchUp,
+    Action,
+    Decision,
+    DueReminder,
     PlannedStep,
-    SkipReason,
-    catch_up,
     clamp_send_time,
+    decide_due,
     localize,
     plan_schedule,
     quiet_hours_next_allowed,
@@ -244,18 +245,11 @@ def test_late_send_time_goes_out_at_eight_pm():
     assert planned.scheduled_at == utc(2026, 6, 10, 18, 0)
 
 
-def test_not_before_filters_nothing_the_dispatcher_decides():
+def test_past_steps_are_returned_too_the_dispatcher_decides():
     due = date(2026, 6, 10)
-    later = plan_schedule(
-        due_date=due,
-        plan=STANDARD_PLAN,
-        send_time=NINE_THIRTY,
-        tz=PARIS,
-        country="FR",
-        not_before=utc(2026, 7, 1),
-    )
-    assert later == schedule(due, STANDARD_PLAN)
-    assert len(later) == 5
+    later = schedule(due, STANDARD_PLAN)
+    assert later == sorted(later, key=lambda planned: planned.scheduled_at)
+    assert len(later) == 5  # all of them, even long past: plan_schedule has no clock
 
 
 # --- daylight saving time -----------------------------------------------------------------------
@@ -393,36 +387,133 @@ def three_overdue() -> list[PlannedStep]:
     return schedule(date(2026, 6, 8), Plan("custom", (0, 3, 7)))
 
 
+def rows(planned: list[PlannedStep]) -> list[DueReminder]:
+    return [
+        DueReminder(i + 1, p.step.index, p.step.tone.value, p.step.audience.value, p.scheduled_at)
+        for i, p in enumerate(planned)
+    ]
+
+
+def decide(due, now, *, stale_after=timedelta(days=3), earlier=(), last=None, manual=False, wanted=True):
+    return decide_due(
+        due, now=now, tz=PARIS, wanted=wanted, manual_approval=manual, last_client_sent_at=last,
+        earlier_tones=earlier, stale_after=stale_after,
+    )  # fmt: skip
+
+
+def sent(decisions: list[Decision]) -> list[DueReminder]:
+    return [d.reminder for d in decisions if d.action is Action.SEND]
+
+
 def test_bot_down_ten_days_sends_only_the_latest_reminder(three_overdue):
     now = paris(2026, 6, 17, 10).astimezone(UTC)  # down since Sunday 7 June
-    first, second, latest = three_overdue
-    result = catch_up(three_overdue, now, stale_after=timedelta(days=3))
-    assert result.send == latest
-    assert [skipped.planned for skipped in result.skip] == [first, second]
-    assert all(skipped.reason is SkipReason.SUPERSEDED for skipped in result.skip)
-    assert result.stale is False
+    first, second, latest = rows(three_overdue)
+    result = decide([first, second, latest], now)
+    assert sent(result) == [latest]
+    skipped = [d for d in result if d.action is Action.SKIP]
+    assert [d.reminder for d in skipped] == [first, second]
+    assert all(d.reason == "superseded by a later reminder after a delay" for d in skipped)
+    assert not any(d.action is Action.HOLD for d in result)
 
 
 def test_too_old_catch_up_is_stale_so_the_freelancer_is_asked(three_overdue):
     now = paris(2026, 6, 17, 10).astimezone(UTC)
-    result = catch_up(three_overdue, now, stale_after=timedelta(days=1))
-    assert result.send == three_overdue[-1]
-    assert result.stale is True
+    result = decide(rows(three_overdue), now, stale_after=timedelta(days=1))
+    [held] = [d for d in result if d.action is Action.HOLD]
+    assert held.reminder == rows(three_overdue)[-1]
+    assert held.reason.startswith("stale") and held.approval is False
+    assert sent(result) == []
 
 
 def test_catch_up_accepts_steps_in_any_order_and_ignores_future_ones(three_overdue):
-    now = utc(2026, 6, 12)
-    result = catch_up(list(reversed(three_overdue)), now, stale_after=timedelta(days=3))
-    assert result.send == three_overdue[1]
-    assert [skipped.planned for skipped in result.skip] == [three_overdue[0]]
+    now = utc(2026, 6, 12, 8)  # 10:00 in Paris, within sending hours
+    result = decide(list(reversed(rows(three_overdue))), now)
+    assert sent(result) == [rows(three_overdue)[1]]
+    assert [d.reminder for d in result if d.action is Action.SKIP] == [rows(three_overdue)[0]]
+    assert rows(three_overdue)[2] not in [d.reminder for d in result]
 
 
 def test_a_step_due_exactly_now_is_sent(three_overdue):
-    result = catch_up(three_overdue, three_overdue[0].scheduled_at, stale_after=timedelta(0))
-    assert result == CatchUp(send=three_overdue[0], skip=(), stale=False)
+    first = rows(three_overdue)[0]
+    result = decide([first], first.scheduled_at, stale_after=timedelta(0))
+    assert result == [Decision(first, Action.SEND, tone="friendly")]
 
 
 def test_nothing_due_means_nothing_to_do():
-    assert catch_up([], utc(2026, 6, 17), stale_after=timedelta(days=1)) == CatchUp(
-        send=None, skip=(), stale=False
-    )
+    assert decide([], utc(2026, 6, 17), stale_after=timedelta(days=1)) == []
+
+
+# The standard plan for an invoice due Monday 1 March 2027: courtesy Fri 26 Feb, friendly Thu 4 March,
+# firm Thu 11 March, final Mon 22 March (21st is a Sunday), formal-notice alert Wed 31 March.
+@pytest.fixture
+def standard_2027() -> list[DueReminder]:
+    return rows(schedule(date(2027, 3, 1), STANDARD_PLAN))
+
+
+def test_back_on_22_march_the_first_reminder_does_not_claim_earlier_ones(standard_2027):
+    now = paris(2027, 3, 22, 10).astimezone(UTC)
+    result = decide(standard_2027[:4], now)
+    [sent_row] = [d for d in result if d.action is Action.SEND]
+    assert sent_row.reminder.tone == "final" and sent_row.tone == "firm"
+
+
+def test_final_tone_is_kept_once_the_client_had_a_reminder(standard_2027):
+    now = paris(2027, 3, 22, 10).astimezone(UTC)
+    result = decide(standard_2027[3:4], now, earlier=("courtesy", "friendly", "firm"))
+    assert [d.tone for d in result] == ["final"]
+    result = decide(standard_2027[3:4], now, earlier=("courtesy",))  # a heads-up is no reminder
+    assert [d.tone for d in result] == ["firm"]
+
+
+def test_back_on_31_march_the_notice_alert_does_not_replace_the_client_reminders(standard_2027):
+    now = paris(2027, 3, 31, 10).astimezone(UTC)
+    result = {d.reminder.tone: d for d in decide(standard_2027, now)}
+    assert result["notice"].action is Action.SEND  # the freelancer is told
+    assert result["final"].action is Action.HOLD  # nine days late: the freelancer decides
+    assert {result[t].action for t in ("courtesy", "friendly", "firm")} == {Action.SKIP}
+
+
+def test_a_fresh_client_step_goes_with_the_notice_alert(standard_2027):
+    final, notice = standard_2027[3], standard_2027[4]
+    now = notice.scheduled_at
+    late_final = DueReminder(final.id, final.step, final.tone, final.audience, now - timedelta(days=1))
+    assert {d.reminder.tone: d.action for d in decide([late_final, notice], now)} == {
+        "final": Action.SEND, "notice": Action.SEND,
+    }  # fmt: skip
+
+
+def test_unwanted_invoice_cancels_every_due_row(three_overdue):
+    result = decide(rows(three_overdue), utc(2026, 6, 17, 8), wanted=False)
+    assert {d.action for d in result} == {Action.CANCEL}
+
+
+def test_manual_approval_holds_only_client_rows_not_yet_approved(three_overdue):
+    first = rows(three_overdue)[0]
+    [held] = decide([first], first.scheduled_at, manual=True)
+    assert held.action is Action.HOLD and held.approval is True
+    approved = DueReminder(first.id, first.step, first.tone, first.audience, first.scheduled_at, True)
+    assert decide([approved], first.scheduled_at, manual=True)[0].action is Action.SEND
+
+
+@pytest.mark.parametrize(
+    ("local", "action"),
+    [
+        ((8, 0), Action.SEND),
+        ((7, 59), Action.RESCHEDULE),
+        ((20, 0), Action.SEND),
+        ((20, 1), Action.RESCHEDULE),
+    ],
+)
+def test_quiet_hour_edges_are_inclusive(local, action):
+    now = paris(2026, 6, 10, *local).astimezone(UTC)
+    row = DueReminder(1, 0, "friendly", "client", now)
+    [decision] = decide([row], now)
+    assert decision.action is action
+    if action is Action.RESCHEDULE:
+        assert decision.at is not None and decision.at.astimezone(ZoneInfo(PARIS)).time() == time(8, 0)
+
+
+def test_a_second_client_reminder_the_same_day_is_skipped(three_overdue):
+    first = rows(three_overdue)[0]
+    [decision] = decide([first], first.scheduled_at, last=first.scheduled_at - timedelta(hours=1))
+    assert decision.action is Action.SKIP and decision.reason == "a reminder already went out today"

@@ -191,3 +191,20 @@ async def test_stale_cancel_button_does_not_cancel_a_paid_invoice(h: Harness) ->
     await user.send("/paid F-6")
     await user.press("Yes, cancel it")
     assert (await reload(h, invoice)).status == "paid"
+
+
+async def test_partial_payment_in_dinars_asks_which_amount_was_meant(h: Harness) -> None:
+    from bot.i18n import translator
+
+    user = await onboard(h)
+    invoice = await make_invoice(h, user, "T-1", amount=5_000_000, currency="TND")
+    await user.send("/invoices")
+    await user.press("📄 T-1")
+    await user.press("Partial payment")
+    reply = await user.send("1.234")
+    units = translator("en").money(1_234, "TND")
+    assert units in reply.buttons and "Did you mean" in reply.text
+    reply = await user.press(units)
+    assert "When was it paid" in reply.text
+    await user.press("Yesterday")
+    assert (await reload(h, invoice)).balance_minor == 5_000_000 - 1_234

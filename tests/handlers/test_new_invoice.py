@@ -240,3 +240,73 @@ async def test_new_before_onboarding_asks_to_start(h: Harness) -> None:
     user = h.user(1050)
     reply = await user.send("/new")
     assert "Send /start first" in reply.text
+
+
+async def test_45_days_end_of_month_is_lawful_and_the_summary_says_how_it_was_counted(h: Harness) -> None:
+    user = await onboard(h)
+    await user.send("/new ACME 100")
+    await user.press("Skip")
+    await user.send("F-45")
+    await user.send("15/01/2026")
+    reply = await user.send("45 days end of month")  # 15 Jan + 45 days = 1 March → 31 March: 75 days
+    assert "legal maximum" not in reply.text and "PDF" in reply.text
+    await user.press("Skip")
+    await user.press("Skip")
+    reply = await user.press("No reminders")
+    assert "45 days, then end of month: 15 Jan 2026 + 45 days = 1 Mar 2026" in reply.text
+    assert "31 Mar 2026" in reply.text
+    await user.press("✅ Confirm")
+    saved = await invoice(h, user, "F-45")
+    assert saved is not None and saved.due_date == date(2026, 3, 31)
+
+
+async def test_end_of_month_then_45_days_in_french(h: Harness) -> None:
+    user = await onboard(h, language_code="fr")
+    await user.send("/new ACME 100")
+    await user.press("Passer")
+    await user.send("F-46")
+    await user.send("15/01/2026")
+    reply = await user.send("fin de mois + 45 jours")  # 31 Jan + 45 days = 17 March
+    assert "maximum légal" not in reply.text
+    await user.press("Passer")
+    await user.press("Passer")
+    reply = await user.press("Pas de relance")
+    assert "fin de mois, puis 45\u00a0jours" in reply.text and "17 mars 2026" in reply.text
+    await user.press("✅ Confirmer")
+    saved = await invoice(h, user, "F-46")
+    assert saved is not None and saved.due_date == date(2026, 3, 17)
+
+
+async def test_60_days_end_of_month_still_gets_the_warning(h: Harness) -> None:
+    user = await onboard(h)
+    await user.send("/new ACME 100")
+    await user.press("Skip")
+    await user.send("F-60")
+    await user.send("15/01/2026")
+    reply = await user.send("60 days end of month")
+    assert "legal maximum is 60 days" in reply.text
+
+
+async def test_an_ambiguous_dinar_amount_is_asked_with_two_buttons(h: Harness) -> None:
+    from bot.i18n import translator
+
+    for language, skip, amount_text in (("en", "Skip", "1.234 TND"), ("fr", "Passer", "1,234 TND")):
+        user = await onboard(h, 1001 if language == "en" else 1002, language_code=language)
+        tr = translator(language)
+        await user.send("/new ACME")
+        await user.press(skip)
+        await user.send(f"T-{language}")
+        reply = await user.send(amount_text)
+        thousands, units = tr.money(1_234_000, "TND"), tr.money(1_234, "TND")
+        assert thousands in reply.buttons and units in reply.buttons
+        assert thousands in reply.text and units in reply.text
+        reply = await user.press(units)
+        assert "15/11/2026" in reply.text  # the issue date comes next
+        await user.send("15/01/2026")
+        await user.send("30")
+        for label in (skip, skip):
+            await user.press(label)
+        await user.press("No reminders" if language == "en" else "Pas de relance")
+        await user.press("✅ Confirm" if language == "en" else "✅ Confirmer")
+        saved = await invoice(h, user, f"T-{language}")
+        assert saved is not None and (saved.amount_minor, saved.currency) == (1_234, "TND")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.conftest import onboard
@@ -123,3 +125,70 @@ async def test_help_lists_commands_and_menu_is_registered_per_language(h: Harnes
     en = [c["description"] for c in h.fake.commands(language_code="en")]
     assert "new" in fr and "Register an invoice" in en
     assert h.fake.commands(language_code="fr")[0]["description"] != "Register an invoice"
+
+
+async def test_moving_to_montreal_follows_quebec_holidays_and_moves_reminders(h: Harness) -> None:
+    from datetime import date
+
+    from tests.reminders.helpers import invoice_with_reminders
+
+    s = await invoice_with_reminders(h, due=date(2027, 6, 21), plan="custom:0,3,10")
+    user = s.user
+    await user.send("/settings")
+    await user.press("Time zone")
+    reply = await user.send("Montréal")
+    assert "Quebec (Canada)" in reply.text
+    freelancer = await h.store.freelancers.by_telegram_id(user.id)
+    assert freelancer is not None
+    assert (freelancer.country, freelancer.holiday_subdivision) == ("CA", "QC")
+    rows = await h.store.reminders.for_invoice(s.invoice.id)
+    local_days = [r.scheduled_at.astimezone(ZoneInfo("America/Montreal")).date() for r in rows]
+    assert date(2027, 6, 24) not in local_days and date(2027, 7, 1) not in local_days
+
+
+async def test_holiday_region_is_chosen_with_a_button_and_bad_answers_are_explained(h: Harness) -> None:
+    user = await onboard(h)
+    await user.send("/settings")
+    reply = await user.press("Holiday region")
+    assert "Moselle" in reply.text and "Moselle" in reply.buttons and "Skip" in reply.buttons
+    reply = await user.send("Bretagne")
+    assert "Unknown region of France" in reply.text and "for example" in reply.text
+    reply = await user.press("Moselle")
+    assert "Saved." in reply.text and "Moselle (France)" in reply.text
+    await user.send("/settings")
+    await user.press("Holidays of")
+    reply = await user.send("LU")
+    freelancer = await h.store.freelancers.by_telegram_id(user.id)
+    assert freelancer is not None and (freelancer.country, freelancer.holiday_subdivision) == ("LU", None)
+    assert "Luxembourg, national holidays" in reply.text
+    await user.press("Holiday region")
+    reply = await user.send("Esch")
+    assert "Luxembourg has no regional public holidays" in reply.text
+
+
+async def test_french_region_prompt_and_refusal(h: Harness) -> None:
+    user = await onboard(h, language_code="fr")
+    await user.send("/settings")
+    reply = await user.press("Région des fériés")
+    assert "Moselle" in reply.text
+    reply = await user.send("Bretagne")
+    assert "Région inconnue" in reply.text and "par exemple" in reply.text
+
+
+async def test_onboarding_says_which_holidays_apply(h: Harness) -> None:
+    user = h.user(1005, language_code="en")
+    await user.send("/start")
+    await user.send("Julie Tremblay")
+    await user.press("Skip")
+    await user.press("CAD")
+    await user.send("Montréal")
+    reply = await user.press("English")
+    assert "public holidays of Quebec (Canada)" in reply.text
+    fr = h.user(1006, language_code="fr")
+    await fr.send("/start")
+    await fr.send("Claire")
+    await fr.press("Passer")
+    await fr.press("EUR")
+    await fr.press("Paris")
+    reply = await fr.press("Français")
+    assert "jours fériés suivants\u00a0: France (fériés nationaux)" in reply.text

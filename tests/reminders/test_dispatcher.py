@@ -210,3 +210,36 @@ async def test_non_text_messages_get_an_answer(h: Harness) -> None:
     update = h.fake.message_update(s.user.id, None, photo=b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     await h.process(update)
     assert "I can only read text" in h.fake.last_bot_message(s.user.id).text
+
+
+async def test_back_after_downtime_the_first_reminder_never_claims_earlier_ones(h: Harness) -> None:
+    s = await invoice_with_reminders(h, due=date(2027, 3, 1))  # final step on Monday 22 March
+    h.clock.set(utc(2027, 3, 22, 9, 0))  # courtesy, friendly, firm and final all came due meanwhile
+    await h.dispatch()
+    [text] = client_texts(h, s.client_chat or 0)
+    assert "Despite my previous reminders" not in text and "days overdue" in text
+    assert (await statuses(h, s.invoice.id))[3] == ("final", "sent")
+
+
+async def test_the_notice_alert_does_not_swallow_the_client_reminders(h: Harness) -> None:
+    s = await invoice_with_reminders(h, due=date(2027, 3, 1))
+    h.clock.set(utc(2027, 3, 31, 9, 0))  # even the formal-notice alert (31 March) came due
+    await h.dispatch()
+    assert client_texts(h, s.client_chat or 0) == []
+    freelancer_texts = client_texts(h, s.user.id)
+    assert any("formal notice" in t for t in freelancer_texts)
+    assert any("was not sent. Send it now?" in t for t in freelancer_texts)  # the final client step
+    await s.user.press("Send now")
+    [text] = client_texts(h, s.client_chat or 0)
+    assert "Despite my previous reminders" not in text and "days overdue" in text
+
+
+async def test_french_client_first_reminder_after_downtime_is_not_the_final_wording(h: Harness) -> None:
+    s = await invoice_with_reminders(h, due=date(2027, 3, 1))
+    client = await h.store.clients.get(s.invoice.freelancer_id, s.invoice.client_id)
+    assert client is not None
+    await h.store.clients.update(client.freelancer_id, client.id, language="fr")
+    h.clock.set(utc(2027, 3, 22, 9, 0))
+    await h.dispatch()
+    [text] = client_texts(h, s.client_chat or 0)
+    assert "Malgré mes précédentes relances" not in text and "jours de retard" in text
