@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from datetime import date, datetime
 
@@ -212,3 +211,12 @@ def _row_line(
     counterparty = " ".join(cell(name) for name in mapping.counterparty if cell(name))
     remittance = " ".join(cell(name) for name in mapping.remittance if cell(name))
     return RawLine(cell(mapping.transaction_id) or None, booked, amount, currency, counterparty, remittance)
+
+
+def csv_header(data: bytes) -> list[str] | None:
+    """The header row a CSV file would be read with (to look up a layout the freelancer confirmed)."""
+    text = decode(data)
+    if not text.strip():
+        return None
+    _, index, rows = split_rows(text)
+    return [h.replace("\ufeff", "").strip() for h in rows[index]] if rows else None

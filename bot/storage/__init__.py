@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.storage.bank import Bank
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, StorageError
@@ -40,6 +41,7 @@ class Store:
         self.templates = Templates(db)
         self.invitations = Invitations(db)
         self.client_requests = ClientRequests(db)
+        self.bank = Bank(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:
