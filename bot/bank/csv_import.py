@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from datetime import date, datetime
 
@@ -48,13 +49,28 @@ def header_key(header: list[str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def split_rows(text: str) -> tuple[str, int, list[list[str]]]:
+def _read_rows(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    """(line number where the row starts, cells); quoted cells may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error as exc:
+        raise StatementError(f"the CSV cannot be read ({exc})", where=f"line {reader.line_num}") from None
+    return rows
+
+
+def split_rows(text: str) -> tuple[str, int, list[tuple[int, list[str]]]]:
     """(delimiter, index of the header row, rows): the delimiter that makes a plausible header."""
-    lines = text.splitlines()
     best: tuple[int, str, int] | None = None
     for delimiter in DELIMITERS:
-        rows = list(csv.reader(lines[:HEADER_SEARCH_LINES], delimiter=delimiter))
-        for index, row in enumerate(rows):
+        rows = _read_rows(text, delimiter, HEADER_SEARCH_LINES)
+        for index, (_, row) in enumerate(rows):
             if len(row) < 2:
                 continue
             score = len(row) * (3 if find_profile(row) else 2 if guess_mapping(row) else 0)
@@ -64,12 +80,13 @@ def split_rows(text: str) -> tuple[str, int, list[list[str]]]:
                 break
     if best is None:
         # No header we can read: still split on the most frequent delimiter, so the user sees the columns.
-        sample = "\n".join(lines[:HEADER_SEARCH_LINES])
+        sample = "\n".join(text.splitlines()[:HEADER_SEARCH_LINES])
         delimiter = max(DELIMITERS, key=sample.count)
-        first = next((i for i, line in enumerate(lines) if line.count(delimiter) >= 1), 0)
-        return delimiter, first, list(csv.reader(lines, delimiter=delimiter))
+        rows = _read_rows(text, delimiter)
+        first = next((i for i, (_, row) in enumerate(rows) if len(row) > 1), 0)
+        return delimiter, first, rows
     _, delimiter, index = best
-    return delimiter, index, list(csv.reader(lines, delimiter=delimiter))
+    return delimiter, index, _read_rows(text, delimiter)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y")
@@ -132,7 +149,7 @@ def parse_csv(
     _, header_index, rows = split_rows(text)
     if not rows:
         raise StatementError("the file is empty")
-    header = [h.replace("\ufeff", "").strip() for h in rows[header_index]]
+    header = [h.replace("\ufeff", "").strip() for h in rows[header_index][1]]
     profile = find_profile(header)
     bank = profile.bank if profile else None
     if mapping is not None:
@@ -146,7 +163,7 @@ def parse_csv(
     currency_default = (profile.default_currency if profile else None) or default_currency
     index = _column_indexes(header, mapping)
     lines: list[RawLine] = []
-    for number, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for number, row in rows[header_index + 1 :]:
         if not any(cell.strip() for cell in row):
             continue
         line = _row_line(row, index, mapping, currency_default, where=f"line {number}")
@@ -208,8 +225,8 @@ def _row_line(
         shown = str(exc) or "(empty)"
         raise StatementError(f"{shown!r} is not an amount (expected 1 234,56 or -45.90)",
                              where=f"{where}, column {columns!r}") from None  # fmt: skip
-    counterparty = " ".join(cell(name) for name in mapping.counterparty if cell(name))
-    remittance = " ".join(cell(name) for name in mapping.remittance if cell(name))
+    counterparty = " ".join(" ".join(cell(name).split()) for name in mapping.counterparty if cell(name))
+    remittance = " ".join(" ".join(cell(name).split()) for name in mapping.remittance if cell(name))
     return RawLine(cell(mapping.transaction_id) or None, booked, amount, currency, counterparty, remittance)
 
 
@@ -219,4 +236,4 @@ def csv_header(data: bytes) -> list[str] | None:
     if not text.strip():
         return None
     _, index, rows = split_rows(text)
-    return [h.replace("\ufeff", "").strip() for h in rows[index]] if rows else None
+    return [h.replace("\ufeff", "").strip() for h in rows[index][1]] if rows else None

@@ -80,17 +80,17 @@ PROFILES: tuple[Profile, ...] = (
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("date operation", "date de l'operation", "date comptable", "date de comptabilisation", "booking date",
              "transaction date", "date de la transaction", "operation date", "dateop", "boekingsdatum",
-             "buchungstag", "datum", "date", "date valeur", "value date"),
+             "buchungstag", "datum", "date", "booked", "booking", "date valeur", "date de valeur", "value date"),
     "amount": ("montant", "amount", "montant de l'operation", "montant operation", "montant (eur)", "montant eur",
                "bedrag", "betrag", "total amount", "somme"),
     "credit": ("credit", "credit euros", "credit (eur)", "credit eur", "encaissement", "recette"),
     "debit": ("debit", "debit euros", "debit (eur)", "debit eur", "debet", "decaissement", "depense"),
     "currency": ("devise", "currency", "monnaie", "munt", "devies", "wahrung"),
     "counterparty": ("counterparty name", "nom de la contrepartie", "contrepartie", "naam tegenpartij",
-                     "beneficiaire", "emetteur", "payer", "payeur", "tiers", "payee", "name", "nom"),
+                     "beneficiaire", "emetteur", "payer", "payeur", "tiers", "payee", "name", "nom", "from", "de"),
     "remittance": ("libelle", "libelle operation", "label", "detail de l'ecriture", "communication",
                    "communications", "mededelingen", "vrije mededeling", "message", "motif", "reference",
-                   "description", "omschrijving", "memo", "details", "comment"),
+                   "description", "omschrijving", "memo", "details", "comment", "text", "texte"),
     "transaction_id": ("transaction id", "id de la transaction", "id transaction", "reference bancaire"),
 }  # fmt: skip
 

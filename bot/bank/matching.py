@@ -39,7 +39,7 @@ LEGAL_FORMS = frozenset(
     "LTD LIMITED LLC LLP INC CORP PLC CO CIE ETS ETABLISSEMENTS SE".split()
 )
 BANK_WORDS = frozenset(
-    "VIR VIREMENT VIRT SEPA RECU RECUE INST INSTANTANE DE DU DES LA LE LES ET MR MME MLLE MM MONSIEUR MADAME "
+    "VIR VIREMENT VIRT SEPA RECU RECUE INST INSTANTANE DE DU DES LA LE LES ET M MR MME MLLE MM MONSIEUR MADAME "
     "FROM TRANSFER CREDIT PAYMENT PAIEMENT REF MOTIF BEN EMETTEUR DONNEUR ORDRE VAN OVERSCHRIJVING".split()
 )
 NUMBER_KEYWORDS = frozenset(
@@ -99,7 +99,8 @@ def _words(text: str) -> list[str]:
 
 def normalise_name(name: str) -> str:
     """For comparing names: folded, punctuation gone, legal forms and bank words dropped."""
-    return " ".join(w for w in _words(name) if w not in LEGAL_FORMS and w not in BANK_WORDS)
+    undotted = name.replace(".", "")  # "S.A.R.L." → "SARL", "M. Dupont" → "M Dupont"
+    return " ".join(w for w in _words(undotted) if w not in LEGAL_FORMS and w not in BANK_WORDS)
 
 
 def number_key(number: str) -> str:
