@@ -19,13 +19,14 @@ from pathlib import Path
 
 from bench import common
 
-PARTS = ("updates", "email", "dispatch", "scale")
-ORDER = ("update_handling", "reminder_dispatch", "scale", "email")
+PARTS = ("updates", "email", "dispatch", "scale", "bank")
+ORDER = ("update_handling", "reminder_dispatch", "scale", "email", "bank_reconciliation")
 HEADINGS = {
     "update_handling": "Update handling",
     "reminder_dispatch": "Reminder dispatch",
     "scale": "Scale",
     "email": "E-mail",
+    "bank_reconciliation": "Bank reconciliation",
 }
 
 
@@ -84,13 +85,14 @@ def main() -> None:
     if args.quick:
         common.RESULTS_DIR = common.RESULTS_DIR / "quick"
 
-    from bench import dispatch, mail, scale, updates
+    from bench import bank, dispatch, mail, scale, updates
 
     runners: dict[str, Callable[[], object]] = {
         "updates": lambda: updates.main(args.quick),
         "email": lambda: mail.main(args.quick),
         "dispatch": lambda: dispatch.main(args.quick, args.profile),
         "scale": lambda: scale.main(args.quick),
+        "bank": lambda: bank.main(args.quick),
     }
     started = time.perf_counter()
     for part in PARTS:

@@ -30,6 +30,10 @@ MAX_CANDIDATES = 5
 MAX_SUBSET_INVOICES = 12  # a client's open invoices searched for a sum; more would be slow and ambiguous
 MAX_SUBSET_SIZE = 4
 NAME_THRESHOLD = 60  # rapidfuzz score (0..100) from which a name counts as the client's
+NAME_MARGIN = 10  # clients within this many points of the best name are kept
+MAX_NAMED_CLIENTS = 5
+COMMON_WORD_CLIENTS = 50
+SUBSET_NAME_SCORE = 80  # sums of several invoices are only looked for with a client named this clearly
 FUZZY_FALLBACK_CUTOFF = 85
 PROPOSAL_THRESHOLD = 50
 _WINDOW = 4  # an invoice number may be split by the bank into up to four words ("F 2026 014")
@@ -169,14 +173,26 @@ class Matcher:
         text = payer or normalise_name(line.remittance)
         if not text:
             return {}
+        # Candidates come from the payer's distinctive words; a word many clients share ("Atelier") only
+        # counts when the payer has no rarer one.
+        postings = sorted((self._by_name_word[w] for w in set(text.split()) if w in self._by_name_word), key=len)
         clients: set[int] = set()
-        for word in text.split():
-            clients |= self._by_name_word.get(word, set())
+        for posting in postings:
+            if clients and len(posting) > COMMON_WORD_CLIENTS:
+                break
+            clients |= posting
         scores: dict[int, int] = {}
-        for client in clients:
-            best = max(int(fuzz.token_set_ratio(name, text)) for name in self._client_names[client])
-            if best >= NAME_THRESHOLD:
-                scores[client] = best
+        pairs = [(client, name) for client in clients for name in self._client_names[client]]
+        hits = process.extract(text, [name for _, name in pairs], scorer=fuzz.token_set_ratio,
+                               score_cutoff=NAME_THRESHOLD, limit=None)  # fmt: skip
+        for _, score, index in hits:
+            client = pairs[index][0]
+            scores[client] = max(scores.get(client, 0), int(score))
+        if len(scores) > 1:
+            # Common words ("Atelier", "Lyon") make many clients look alike: keep only the closest few.
+            top = max(scores.values())
+            closest = sorted((c for c in scores if scores[c] >= top - NAME_MARGIN), key=lambda c: -scores[c])
+            scores = {c: scores[c] for c in closest[:MAX_NAMED_CLIENTS]}
         if not scores and payer and self._name_choices:
             # A misspelt payer shares no word with any client: one fuzzy pass over every name.
             hit = process.extractOne(payer, self._name_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_FALLBACK_CUTOFF)
@@ -252,7 +268,7 @@ class Matcher:
                     offer([invoice_id], 50, "amount")
                 elif line.amount_minor < balance:
                     offer([invoice_id], 15, "partial", [line.amount_minor])
-            if 1 < len(open_ids) <= MAX_SUBSET_INVOICES:
+            if 1 < len(open_ids) <= MAX_SUBSET_INVOICES and names[client] >= SUBSET_NAME_SCORE:
                 for subset in _subsets_summing_to(open_ids, self.balance, line.amount_minor):
                     offer(subset, 45, "sum")
         ranked = sorted(found.values(), key=lambda c: (-c.score, self.invoices[c.allocations[0].invoice_id].due_date))
@@ -264,8 +280,12 @@ class Matcher:
 
 
 def _subsets_summing_to(ids: list[int], balance: dict[int, int], total: int) -> Iterable[tuple[int, ...]]:
-    for size in range(2, min(MAX_SUBSET_SIZE, len(ids)) + 1):
-        for subset in itertools.combinations(ids, size):
+    """Small subsets (2 to 4 invoices) of one client's balances adding up to the transfer."""
+    fitting = [i for i in ids if balance[i] < total]
+    if sum(balance[i] for i in fitting) < total:
+        return
+    for size in range(2, min(MAX_SUBSET_SIZE, len(fitting)) + 1):
+        for subset in itertools.combinations(fitting, size):
             if sum(balance[i] for i in subset) == total:
                 yield subset
 
