@@ -32,8 +32,32 @@ LINES = 10_000
 INVOICES = 10_000
 CLIENTS = 2_000
 TARGET_S = 5.0
-WORDS = ("Atelier", "Studio", "Conseil", "Bâtiment", "Énergie", "Logiciels", "Jardins", "Transports", "Média", "Santé")
-PLACES = ("Lyon", "Nantes", "Liège", "Gand", "Brest", "Dijon", "Namur", "Lille", "Nice", "Tours", "Metz", "Pau")
+WORDS = (
+    "Atelier",
+    "Studio",
+    "Conseil",
+    "Bâtiment",
+    "Énergie",
+    "Logiciels",
+    "Jardins",
+    "Transports",
+    "Média",
+    "Santé",
+)
+PLACES = (
+    "Lyon",
+    "Nantes",
+    "Liège",
+    "Gand",
+    "Brest",
+    "Dijon",
+    "Namur",
+    "Lille",
+    "Nice",
+    "Tours",
+    "Metz",
+    "Pau",
+)
 
 
 def client_name(i: int) -> str:
@@ -55,7 +79,15 @@ async def make_books(path: Path, rng: random.Random) -> list[tuple[int, str, int
             client = rng.randrange(CLIENTS)
             amount = rng.randrange(5_000, 500_000, 100)
             issued = date(2026, 1, 1) + timedelta(days=rng.randrange(60))
-            rows.append((client + 1, f"F-2026-{n:05d}", amount, issued.isoformat(), (issued + timedelta(30)).isoformat()))
+            rows.append(
+                (
+                    client + 1,
+                    f"F-2026-{n:05d}",
+                    amount,
+                    issued.isoformat(),
+                    (issued + timedelta(30)).isoformat(),
+                )
+            )
             invoices.append((n, f"F-2026-{n:05d}", amount, client))
         conn.executemany(
             "INSERT INTO invoices (freelancer_id, client_id, number, amount_minor, currency, issue_date, due_date, "
@@ -89,7 +121,7 @@ def make_statement(invoices: list[tuple[int, str, int, int]], rng: random.Random
             name, text, sign = "FOURNISSEUR", "PRLV", "DBIT"
         booked = date(2026, 3, 1) + timedelta(days=i % 28)
         entries.append(
-            f"<Ntry><Amt Ccy=\"EUR\">{amount // 100}.{amount % 100:02d}</Amt><CdtDbtInd>{sign}</CdtDbtInd>"
+            f'<Ntry><Amt Ccy="EUR">{amount // 100}.{amount % 100:02d}</Amt><CdtDbtInd>{sign}</CdtDbtInd>'
             f"<Sts>BOOK</Sts><BookgDt><Dt>{booked.isoformat()}</Dt></BookgDt><AcctSvcrRef>REF{i:06d}</AcctSvcrRef>"
             f"<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>{name}</Nm></Dbtr></RltdPties>"
             f"<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
@@ -97,7 +129,8 @@ def make_statement(invoices: list[tuple[int, str, int, int]], rng: random.Random
     return (
         '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
         "<BkToCstmrStmt><Stmt><Acct><Id><IBAN>FR7630004000031234567890143</IBAN></Id></Acct>"
-        + "".join(entries) + "</Stmt></BkToCstmrStmt></Document>"
+        + "".join(entries)
+        + "</Stmt></BkToCstmrStmt></Document>"
     ).encode()
 
 
@@ -139,7 +172,7 @@ async def run(quick: bool = False) -> Result:
                                           100 if quick else 300)  # fmt: skip
 
             started = time.perf_counter()
-            dry = await import_statement(store, freelancer, data, "bench.xml", clock, dry_run=True)
+            await import_statement(store, freelancer, data, "bench.xml", clock, dry_run=True)
             dry_s = time.perf_counter() - started
             started = time.perf_counter()
             summary = await import_statement(store, freelancer, data, "bench.xml", clock)
@@ -156,7 +189,11 @@ async def run(quick: bool = False) -> Result:
         f"Import of a {LINES:,}-line CAMT.053 against {INVOICES:,} open invoices ({CLIENTS:,} clients)",
         ["step", "time (s)", "notes"],
     )
-    table.add("parse alone (baseline)", f"{parse_s:.2f}", f"{len(statement.lines):,} lines, {len(statement.credits):,} credits")
+    table.add(
+        "parse alone (baseline)",
+        f"{parse_s:.2f}",
+        f"{len(statement.lines):,} lines, {len(statement.credits):,} credits",
+    )
     table.add("load open invoices", f"{load_s:.2f}", f"{len(open_invoices):,} invoices")
     table.add("match (indexed)", f"{match_s:.2f}", f"{certain:,} certain")
     table.add("naive matcher (numbers only, scaled)", f"{naive_s:.1f}", "every line × every invoice number")

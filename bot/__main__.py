@@ -148,6 +148,8 @@ def _read_statement(args: argparse.Namespace) -> tuple[bytes, CsvMapping | None]
     mapping = None
     if args.columns:
         try:
+            if any("=" not in item for item in args.columns):
+                raise ValueError("each one is ROLE=COLUMN")
             pairs = dict(item.split("=", 1) for item in args.columns)
             values: dict[str, object] = {k.strip(): v.strip() for k, v in pairs.items()}
             for role in ("counterparty", "remittance"):

@@ -144,4 +144,6 @@ def _date(entry: Element, name: str, where: str) -> date | None:
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise StatementError(f"{value!r} is not a date (expected 2026-03-05)", where=f"{where} <{name}>") from None
+        raise StatementError(
+            f"{value!r} is not a date (expected 2026-03-05)", where=f"{where} <{name}>"
+        ) from None

@@ -89,7 +89,16 @@ def split_rows(text: str) -> tuple[str, int, list[tuple[int, list[str]]]]:
     return delimiter, index, _read_rows(text, delimiter)
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%y", "%d-%m-%y", "%d.%m.%y")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+)
 
 
 def parse_date(value: str) -> date:
@@ -107,7 +116,7 @@ _AMOUNT_JUNK = re.compile(r"[^\d,.\-+()]")
 
 
 def parse_amount(value: str) -> str | None:
-    """"1 234,56" / "-1.234,56" / "1,234.56" / "+1200" / "(12,00)" → a Decimal-ready string; "" → None."""
+    """ "1 234,56" / "-1.234,56" / "1,234.56" / "+1200" / "(12,00)" → a Decimal-ready string; "" → None."""
     text = value.strip().replace("\u2212", "-")
     if not text:
         return None

@@ -31,7 +31,16 @@ class Profile:
 
     def columns(self) -> set[str]:
         m = self.mapping
-        names = [m.date, m.amount, m.credit, m.debit, m.currency, m.transaction_id, *m.counterparty, *m.remittance]
+        names = [
+            m.date,
+            m.amount,
+            m.credit,
+            m.debit,
+            m.currency,
+            m.transaction_id,
+            *m.counterparty,
+            *m.remittance,
+        ]
         return {normalise_header(n) for n in names if n}
 
 
@@ -39,41 +48,108 @@ PROFILES: tuple[Profile, ...] = (
     # Boursorama Banque: "Exporter mes opérations" (CSV). Signed amounts with a decimal comma.
     Profile("Boursorama", CsvMapping(date="dateOp", amount="amount", remittance=("label", "comment")), "EUR"),
     # Crédit Agricole (regional banks' shared web site): a few account lines, then separate columns.
-    Profile("Crédit Agricole", CsvMapping(date="Date", debit="Débit euros", credit="Crédit euros",
-                                          remittance=("Libellé",)), "EUR"),  # fmt: skip
+    Profile(
+        "Crédit Agricole",
+        CsvMapping(date="Date", debit="Débit euros", credit="Crédit euros", remittance=("Libellé",)),
+        "EUR",
+    ),  # fmt: skip
     # Société Générale: an account line, then the movements; signed amount and a currency column.
-    Profile("Société Générale", CsvMapping(date="Date de l'opération", amount="Montant de l'opération",
-                                           currency="Devise", remittance=("Libellé", "Détail de l'écriture"))),  # fmt: skip
+    Profile(
+        "Société Générale",
+        CsvMapping(
+            date="Date de l'opération",
+            amount="Montant de l'opération",
+            currency="Devise",
+            remittance=("Libellé", "Détail de l'écriture"),
+        ),
+    ),  # fmt: skip
     # BNP Paribas: the "Télécharger mes opérations" CSV (an account line, then the movements).
-    Profile("BNP Paribas", CsvMapping(date="Date operation", amount="Montant operation",
-                                      remittance=("Libelle operation",)), "EUR"),  # fmt: skip
+    Profile(
+        "BNP Paribas",
+        CsvMapping(date="Date operation", amount="Montant operation", remittance=("Libelle operation",)),
+        "EUR",
+    ),  # fmt: skip
     # Qonto: the transactions export (French interface).
-    Profile("Qonto", CsvMapping(date="Date de l'opération (UTC)", amount="Montant total (TTC)", currency="Devise",
-                                counterparty=("Nom de la contrepartie",), remittance=("Référence",),
-                                transaction_id="ID de la transaction")),  # fmt: skip
+    Profile(
+        "Qonto",
+        CsvMapping(
+            date="Date de l'opération (UTC)",
+            amount="Montant total (TTC)",
+            currency="Devise",
+            counterparty=("Nom de la contrepartie",),
+            remittance=("Référence",),
+            transaction_id="ID de la transaction",
+        ),
+    ),  # fmt: skip
     # Qonto: the same export in the English interface.
-    Profile("Qonto", CsvMapping(date="Operation date (UTC)", amount="Total amount (incl. VAT)", currency="Currency",
-                                counterparty=("Counterparty name",), remittance=("Reference",),
-                                transaction_id="Transaction ID")),  # fmt: skip
+    Profile(
+        "Qonto",
+        CsvMapping(
+            date="Operation date (UTC)",
+            amount="Total amount (incl. VAT)",
+            currency="Currency",
+            counterparty=("Counterparty name",),
+            remittance=("Reference",),
+            transaction_id="Transaction ID",
+        ),
+    ),  # fmt: skip
     # ING Belgium: French and English exports of the account history.
-    Profile("ING Belgium", CsvMapping(date="Date comptable", amount="Montant", currency="Devise",
-                                      counterparty=("Compte partie adverse",),
-                                      remittance=("Libellés", "Détails du mouvement", "Message"),
-                                      transaction_id="Numéro de mouvement")),  # fmt: skip
-    Profile("ING Belgium", CsvMapping(date="Booking date", amount="Amount", currency="Currency",
-                                      counterparty=("Counterparty account",),
-                                      remittance=("Description", "Transaction details", "Message"),
-                                      transaction_id="Transaction number")),  # fmt: skip
+    Profile(
+        "ING Belgium",
+        CsvMapping(
+            date="Date comptable",
+            amount="Montant",
+            currency="Devise",
+            counterparty=("Compte partie adverse",),
+            remittance=("Libellés", "Détails du mouvement", "Message"),
+            transaction_id="Numéro de mouvement",
+        ),
+    ),  # fmt: skip
+    Profile(
+        "ING Belgium",
+        CsvMapping(
+            date="Booking date",
+            amount="Amount",
+            currency="Currency",
+            counterparty=("Counterparty account",),
+            remittance=("Description", "Transaction details", "Message"),
+            transaction_id="Transaction number",
+        ),
+    ),  # fmt: skip
     # KBC (Dutch headers, as KBC Touch exports them).
-    Profile("KBC", CsvMapping(date="Datum", amount="Bedrag", currency="Munt", counterparty=("Naam tegenpartij",),
-                              remittance=("Omschrijving", "Gestructureerde mededeling", "Vrije mededeling"))),  # fmt: skip
+    Profile(
+        "KBC",
+        CsvMapping(
+            date="Datum",
+            amount="Bedrag",
+            currency="Munt",
+            counterparty=("Naam tegenpartij",),
+            remittance=("Omschrijving", "Gestructureerde mededeling", "Vrije mededeling"),
+        ),
+    ),  # fmt: skip
     # Belfius: French and Dutch exports (several header lines before the movements).
-    Profile("Belfius", CsvMapping(date="Date de comptabilisation", amount="Montant", currency="Devise",
-                                  counterparty=("Nom contrepartie contient",), remittance=("Transaction", "Communications"),
-                                  transaction_id="Numéro de transaction")),  # fmt: skip
-    Profile("Belfius", CsvMapping(date="Boekingsdatum", amount="Bedrag", currency="Devies",
-                                  counterparty=("Naam tegenpartij bevat",), remittance=("Transactie", "Mededelingen"),
-                                  transaction_id="Transactienummer")),  # fmt: skip
+    Profile(
+        "Belfius",
+        CsvMapping(
+            date="Date de comptabilisation",
+            amount="Montant",
+            currency="Devise",
+            counterparty=("Nom contrepartie contient",),
+            remittance=("Transaction", "Communications"),
+            transaction_id="Numéro de transaction",
+        ),
+    ),  # fmt: skip
+    Profile(
+        "Belfius",
+        CsvMapping(
+            date="Boekingsdatum",
+            amount="Bedrag",
+            currency="Devies",
+            counterparty=("Naam tegenpartij bevat",),
+            remittance=("Transactie", "Mededelingen"),
+            transaction_id="Transactienummer",
+        ),
+    ),  # fmt: skip
 )
 
 # Generic header synonyms (normalised), best first, for files no profile knows.
@@ -111,7 +187,9 @@ def guess_mapping(header: list[str]) -> CsvMapping | None:
     def pick(role: str) -> str | None:
         for synonym in SYNONYMS[role]:
             for normal, original in by_name.items():
-                if original not in used and (normal == synonym or re.sub(r"\s*\(.*\)$", "", normal) == synonym):
+                if original not in used and (
+                    normal == synonym or re.sub(r"\s*\(.*\)$", "", normal) == synonym
+                ):
                     used.add(original)
                     return original
         return None

@@ -175,7 +175,9 @@ class Matcher:
             return {}
         # Candidates come from the payer's distinctive words; a word many clients share ("Atelier") only
         # counts when the payer has no rarer one.
-        postings = sorted((self._by_name_word[w] for w in set(text.split()) if w in self._by_name_word), key=len)
+        postings = sorted(
+            (self._by_name_word[w] for w in set(text.split()) if w in self._by_name_word), key=len
+        )
         clients: set[int] = set()
         for posting in postings:
             if clients and len(posting) > COMMON_WORD_CLIENTS:
@@ -195,7 +197,9 @@ class Matcher:
             scores = {c: scores[c] for c in closest[:MAX_NAMED_CLIENTS]}
         if not scores and payer and self._name_choices:
             # A misspelt payer shares no word with any client: one fuzzy pass over every name.
-            hit = process.extractOne(payer, self._name_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_FALLBACK_CUTOFF)
+            hit = process.extractOne(
+                payer, self._name_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_FALLBACK_CUTOFF
+            )
             if hit is not None:
                 scores[self._name_list[hit[2]][0]] = int(hit[1])
         return scores
@@ -227,7 +231,9 @@ class Matcher:
             return Candidate(tuple(Allocation(i, self.balance[i]) for i in ids), 100, (*reasons, "sum"))
         return None
 
-    def _referenced_proposals(self, line: BankLine, ids: list[int], reasons: tuple[str, ...]) -> list[Candidate]:
+    def _referenced_proposals(
+        self, line: BankLine, ids: list[int], reasons: tuple[str, ...]
+    ) -> list[Candidate]:
         """Named invoices whose balances do not fit the amount: pay them oldest first, as far as it goes."""
         remaining, allocations = line.amount_minor, []
         for invoice_id in sorted(ids, key=lambda i: (self.invoices[i].due_date, i)):
@@ -243,7 +249,9 @@ class Matcher:
         names = self.client_scores(line)
         found: dict[tuple[int, ...], Candidate] = {}
 
-        def offer(invoice_ids: Sequence[int], base: int, reason: str, amounts: Sequence[int] | None = None) -> None:
+        def offer(
+            invoice_ids: Sequence[int], base: int, reason: str, amounts: Sequence[int] | None = None
+        ) -> None:
             invoices = [self.invoices[i] for i in invoice_ids]
             name = names.get(invoices[0].client_id, 0)
             after_issue = all(line.booking_date >= i.issue_date for i in invoices)
@@ -271,7 +279,9 @@ class Matcher:
             if 1 < len(open_ids) <= MAX_SUBSET_INVOICES and names[client] >= SUBSET_NAME_SCORE:
                 for subset in _subsets_summing_to(open_ids, self.balance, line.amount_minor):
                     offer(subset, 45, "sum")
-        ranked = sorted(found.values(), key=lambda c: (-c.score, self.invoices[c.allocations[0].invoice_id].due_date))
+        ranked = sorted(
+            found.values(), key=lambda c: (-c.score, self.invoices[c.allocations[0].invoice_id].due_date)
+        )
         return ranked[:MAX_CANDIDATES]
 
     def _apply(self, allocations: Iterable[Allocation]) -> None:

@@ -45,4 +45,3 @@ def parse_ofx(data: bytes) -> tuple[str | None, list[RawLine]]:
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 160 else text[:157] + "…"
-

@@ -16,7 +16,7 @@ _MT940_STATEMENT_LINE = re.compile(rb"\n:61:")
 
 
 def detect_format(data: bytes, filename: str = "") -> str:
-    """"xml", "ofx", "mt940" or "csv", from the first bytes (the file name only breaks a tie)."""
+    """ "xml", "ofx", "mt940" or "csv", from the first bytes (the file name only breaks a tie)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     upper = head[:2048].upper()
     if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX" in upper:
@@ -57,6 +57,8 @@ def parse_statement(
         return Statement("mt940", identify(raw, account=account), account=account)
     if b"\x00" in data[:4096]:
         raise StatementError("this is not a statement file (CAMT, OFX, MT940 or CSV): it looks binary")
-    bank, header, mapping, source, raw = parse_csv(data, default_currency=default_currency, mapping=csv_mapping)
+    bank, header, mapping, source, raw = parse_csv(
+        data, default_currency=default_currency, mapping=csv_mapping
+    )
     return Statement("csv", identify(raw), bank=bank, csv_header=tuple(header), csv_mapping=mapping,
                      mapping_source=source)  # fmt: skip

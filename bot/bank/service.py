@@ -115,7 +115,9 @@ async def import_statement(
         if mapping is None and key is not None:
             mapping = await store.bank.csv_mapping(freelancer.id, key)
     try:
-        statement = parse_statement(data, filename, default_currency=freelancer.default_currency, csv_mapping=mapping)
+        statement = parse_statement(
+            data, filename, default_currency=freelancer.default_currency, csv_mapping=mapping
+        )
     except MappingNeeded as exc:
         raise MappingToConfirm(exc.header, None) from None
     if statement.mapping_source == "guessed":
@@ -175,7 +177,11 @@ def _with_outcomes(
 
 
 async def _notify(
-    store: Store, freelancer: Freelancer, invoice_ids: Sequence[int], clock: Clock, listener: InvoiceChanged | None
+    store: Store,
+    freelancer: Freelancer,
+    invoice_ids: Sequence[int],
+    clock: Clock,
+    listener: InvoiceChanged | None,
 ) -> None:
     if listener is None:
         from bot.scheduling import ReminderPlanner  # the engine's planner, as "Mark paid" uses it
@@ -198,7 +204,11 @@ async def confirm_line(
 
 
 async def undo_line(
-    store: Store, freelancer: Freelancer, line_id: int, clock: Clock, invoice_changed: InvoiceChanged | None = None
+    store: Store,
+    freelancer: Freelancer,
+    line_id: int,
+    clock: Clock,
+    invoice_changed: InvoiceChanged | None = None,
 ) -> tuple[int, ...] | None:
     """Remove what an applied line recorded; reminders are planned again for the reopened invoices."""
     changed = await store.bank.undo_line(freelancer.id, line_id)
@@ -208,7 +218,7 @@ async def undo_line(
 
 
 async def ignore_line(store: Store, freelancer: Freelancer, line_id: int) -> bool:
-    """"Not an invoice": the line is set aside and never proposed again."""
+    """ "Not an invoice": the line is set aside and never proposed again."""
     return await store.bank.set_ignored(freelancer.id, line_id)
 
 
@@ -224,7 +234,10 @@ def render_summary(tr: Translator, summary: ImportSummary) -> Html:
         out.append(tr.n_("{n} was already imported: skipped.", "{n} were already imported: skipped.",
                          summary.duplicates))  # fmt: skip
     sections = (
-        (summary.applied, tr.n_("✅ {n} payment recorded:", "✅ {n} payments recorded:", len(summary.applied))),
+        (
+            summary.applied,
+            tr.n_("✅ {n} payment recorded:", "✅ {n} payments recorded:", len(summary.applied)),
+        ),
         (summary.to_confirm, tr.n_("❓ {n} to confirm:", "❓ {n} to confirm:", len(summary.to_confirm))),
         (summary.unmatched, tr.n_("➖ {n} not matched:", "➖ {n} not matched:", len(summary.unmatched))),
     )

@@ -24,9 +24,7 @@ def parse_mt940(data: bytes) -> tuple[str | None, list[RawLine]]:
         )
         transactions.parse(text)
     except RuntimeError as exc:
-        raise StatementError(
-            "a field does not follow the MT940 layout", where=_line_of(text, exc)
-        ) from None
+        raise StatementError("a field does not follow the MT940 layout", where=_line_of(text, exc)) from None
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise StatementError(f"the MT940 file cannot be read ({exc})") from None
     if not transactions.data and not transactions.transactions:

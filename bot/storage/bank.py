@@ -68,7 +68,11 @@ def candidates_from_json(text: str | None) -> tuple[Candidate, ...]:
     if not text:
         return ()
     return tuple(
-        Candidate(tuple(Allocation(int(i), int(a)) for i, a in c["allocations"]), int(c["score"]), tuple(c["reasons"]))
+        Candidate(
+            tuple(Allocation(int(i), int(a)) for i, a in c["allocations"]),
+            int(c["score"]),
+            tuple(c["reasons"]),
+        )
         for c in json.loads(text)
     )
 
@@ -81,10 +85,17 @@ _LINE_COLUMNS = (
 
 def _stored(row: sqlite3.Row) -> StoredLine:
     line = BankLine(
-        row["transaction_id"], date.fromisoformat(row["booking_date"]), row["amount_minor"], row["currency"],
-        row["counterparty"], row["remittance"], row["line_key"],
+        row["transaction_id"],
+        date.fromisoformat(row["booking_date"]),
+        row["amount_minor"],
+        row["currency"],
+        row["counterparty"],
+        row["remittance"],
+        row["line_key"],
     )
-    return StoredLine(row["id"], row["import_id"], line, row["status"], candidates_from_json(row["proposals"]))
+    return StoredLine(
+        row["id"], row["import_id"], line, row["status"], candidates_from_json(row["proposals"])
+    )
 
 
 class Bank:
@@ -109,9 +120,17 @@ class Bank:
         ):
             contacts[row["client_id"]].append(row["name"])
         return [
-            OpenInvoice(r["id"], r["client_id"], r["number"], r["balance"], r["currency"],
-                        date.fromisoformat(r["issue_date"]), date.fromisoformat(r["due_date"]), r["client_name"],
-                        tuple(contacts.get(r["client_id"], ())))  # fmt: skip
+            OpenInvoice(
+                r["id"],
+                r["client_id"],
+                r["number"],
+                r["balance"],
+                r["currency"],
+                date.fromisoformat(r["issue_date"]),
+                date.fromisoformat(r["due_date"]),
+                r["client_name"],
+                tuple(contacts.get(r["client_id"], ())),
+            )  # fmt: skip
             for r in rows
             if r["balance"] > 0
         ]
@@ -131,7 +150,8 @@ class Bank:
 
     async def get_line(self, freelancer_id: int, line_id: int) -> StoredLine | None:
         row = await self._db.fetchone(
-            f"SELECT {_LINE_COLUMNS} FROM bank_lines WHERE id = ? AND freelancer_id = ?", (line_id, freelancer_id)
+            f"SELECT {_LINE_COLUMNS} FROM bank_lines WHERE id = ? AND freelancer_id = ?",
+            (line_id, freelancer_id),
         )
         return _stored(row) if row else None
 
@@ -195,7 +215,10 @@ class Bank:
             for key, allocations in applied.items():  # reserve again without the duplicates' shares
                 _fits(lines_by_key[key], allocations, balances)
             changed = await _record_payments(
-                tx, [(line_ids[k], lines_by_key[k].booking_date, a) for k, a in applied.items()], balances, stamp
+                tx,
+                [(line_ids[k], lines_by_key[k].booking_date, a) for k, a in applied.items()],
+                balances,
+                stamp,
             )
         return RecordedImport(import_id, line_ids, applied, duplicates, changed)
 
@@ -205,7 +228,8 @@ class Bank:
         """Record a proposal the freelancer confirmed (or chose); the invoices changed."""
         async with self._db.transaction() as tx:
             row = await tx.fetchone(
-                f"SELECT {_LINE_COLUMNS} FROM bank_lines WHERE id = ? AND freelancer_id = ?", (line_id, freelancer_id)
+                f"SELECT {_LINE_COLUMNS} FROM bank_lines WHERE id = ? AND freelancer_id = ?",
+                (line_id, freelancer_id),
             )
             if row is None:
                 raise LookupError(line_id)
@@ -214,7 +238,9 @@ class Bank:
                 raise AllocationError("this bank line is already applied")
             balances = await _balances(tx, freelancer_id)
             currencies = await _currencies(tx, freelancer_id, [a.invoice_id for a in allocations])
-            if not allocations or any(currencies.get(a.invoice_id) != stored.line.currency for a in allocations):
+            if not allocations or any(
+                currencies.get(a.invoice_id) != stored.line.currency for a in allocations
+            ):
                 raise AllocationError("an invoice is not open, not yours, or in another currency")
             if not _fits(stored.line, tuple(allocations), balances):
                 raise AllocationError("the amounts exceed the balance or the transfer")
@@ -241,14 +267,15 @@ class Bank:
             invoices = tuple(sorted({r["invoice_id"] for r in payments}))
             await tx.execute("DELETE FROM payments WHERE bank_line_id = ?", (line_id,))
             await tx.executemany(
-                "UPDATE invoices SET status = 'open' WHERE id = ? AND status = 'paid'", [(i,) for i in invoices]
+                "UPDATE invoices SET status = 'open' WHERE id = ? AND status = 'paid'",
+                [(i,) for i in invoices],
             )
             status = "to_confirm" if row["proposals"] else "unmatched"
             await tx.execute("UPDATE bank_lines SET status = ? WHERE id = ?", (status, line_id))
         return invoices
 
     async def set_ignored(self, freelancer_id: int, line_id: int, ignored: bool = True) -> bool:
-        """"Not an invoice": the line leaves the list to confirm (or comes back). False if applied or foreign."""
+        """ "Not an invoice": the line leaves the list to confirm (or comes back). False if applied or foreign."""
         cursor = await self._db.execute(
             "UPDATE bank_lines SET status = CASE WHEN ? = 1 THEN 'ignored' WHEN proposals IS NULL THEN 'unmatched' "
             "ELSE 'to_confirm' END WHERE id = ? AND freelancer_id = ? AND status != 'applied'",
@@ -264,7 +291,9 @@ class Bank:
         )
         return CsvMapping.from_dict(json.loads(row["mapping"])) if row else None
 
-    async def save_csv_mapping(self, freelancer_id: int, header_key: str, mapping: CsvMapping, *, now: datetime) -> None:
+    async def save_csv_mapping(
+        self, freelancer_id: int, header_key: str, mapping: CsvMapping, *, now: datetime
+    ) -> None:
         await self._db.execute(
             "INSERT INTO bank_csv_mappings (freelancer_id, header_key, mapping, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (freelancer_id, header_key) DO UPDATE SET mapping = excluded.mapping",

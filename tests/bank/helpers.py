@@ -29,13 +29,19 @@ async def books(store: Store, *invoices: tuple[str, str, int, str, date]) -> Boo
     """invoices: (client name, number, amount_minor, currency, issue date); reminders on, due in 30 days."""
     clock = FrozenClock(datetime(2026, 3, 1, 8, 0, tzinfo=UTC))
     freelancer = await store.freelancers.create(
-        telegram_user_id=1001, display_name="Claire Martin", language="fr", timezone="Europe/Paris", now=clock.now()
+        telegram_user_id=1001,
+        display_name="Claire Martin",
+        language="fr",
+        timezone="Europe/Paris",
+        now=clock.now(),
     )
     clients: dict[str, int] = {}
     made: dict[str, Invoice] = {}
     for client_name, number, amount, currency, issued in invoices:
         if client_name not in clients:
-            clients[client_name] = (await store.clients.create(freelancer.id, client_name, now=clock.now())).id
+            clients[client_name] = (
+                await store.clients.create(freelancer.id, client_name, now=clock.now())
+            ).id
         made[number] = await store.invoices.create(
             freelancer.id,
             NewInvoice(clients[client_name], number, amount, currency, issued, date.fromordinal(issued.toordinal() + 30),

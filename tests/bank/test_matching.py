@@ -40,7 +40,9 @@ def test_short_numeric_numbers_need_a_word_like_facture() -> None:
 
 def test_creditor_reference_is_certain_only_for_this_freelancers_open_invoices() -> None:
     invoices = [invoice(7, "F-7", 9900)]
-    [decision] = match_lines([line(9900, f"REF {format_creditor_reference(creditor_reference(7))}")], invoices)
+    [decision] = match_lines(
+        [line(9900, f"REF {format_creditor_reference(creditor_reference(7))}")], invoices
+    )
     assert decision.kind == "certain" and decision.candidates[0].reasons == ("creditor_reference",)
     [foreign] = match_lines([line(9900, creditor_reference(8))], invoices)
     assert foreign.kind != "certain"
@@ -96,5 +98,7 @@ def test_currency_and_dates_are_respected() -> None:
 
 def test_debits_and_unknown_payers_stay_unmatched() -> None:
     invoices = [invoice(1, "F-1", 120000)]
-    debit, stranger = match_lines([line(-120000, "F-1", key="d"), line(777, "cadeau", "Mamie", key="s")], invoices)
+    debit, stranger = match_lines(
+        [line(-120000, "F-1", key="d"), line(777, "cadeau", "Mamie", key="s")], invoices
+    )
     assert debit.kind == "unmatched" and stranger.kind == "unmatched"

@@ -124,7 +124,9 @@ def test_empty_binary_and_oversized_files_are_refused() -> None:
     with pytest.raises(StatementError, match="20 MB"):
         parse_statement(b"x" * (MAX_FILE_BYTES + 1), "huge.csv")
     with pytest.raises(StatementError, match="entities"):
-        parse_statement(b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><Document>&a;</Document>', "x.xml")
+        parse_statement(
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><Document>&a;</Document>', "x.xml"
+        )
 
 
 def test_amounts_in_french_english_and_belgian_notations() -> None:
@@ -144,3 +146,15 @@ def test_creditor_reference_is_valid_iso_11649_and_found_again_in_free_text() ->
     assert find_creditor_references(f"Virement {printed} FACT merci") == [reference]
     assert find_creditor_references(reference.replace("RF", "RF0", 1)) == []  # wrong check digits
     assert invoice_id_from_reference("RF185390075470Y") is None  # valid, but not one Relance makes
+
+
+def test_epc_qr_carries_the_creditor_reference_as_structured_remittance() -> None:
+    from bot.domain.epc_qr import epc_payload
+
+    reference = creditor_reference(42)
+    payload = epc_payload(name="Claire Martin", iban="FR7630006000011234567890189", bic=None, amount_minor=120000,
+                          currency="EUR", reference="F-2026-014", creditor_reference=reference)  # fmt: skip
+    assert payload.split("\n")[9:] == [reference]  # structured field set, free text left out
+    with pytest.raises(ValueError):
+        epc_payload(name="C", iban="FR7630006000011234567890189", bic=None, amount_minor=1, currency="EUR",
+                    reference="", creditor_reference="RF00 1234")  # fmt: skip

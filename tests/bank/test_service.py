@@ -66,7 +66,9 @@ async def bnp_books(store: Store) -> Books:
     return b
 
 
-async def test_camt_import_records_certain_payments_stops_reminders_and_proposes_the_rest(store: Store) -> None:
+async def test_camt_import_records_certain_payments_stops_reminders_and_proposes_the_rest(
+    store: Store,
+) -> None:
     b = await bnp_books(store)
     assert await planned(b, "F-2026-014") > 0
     summary = await import_statement(store, b.freelancer, fixture("camt053_bnp.xml"), "releve.xml", b.clock)
@@ -86,7 +88,9 @@ async def test_camt_import_records_certain_payments_stops_reminders_and_proposes
 async def test_the_same_or_an_overlapping_statement_never_pays_twice(store: Store) -> None:
     b = await bnp_books(store)
     await import_statement(store, b.freelancer, fixture("camt053_bnp.xml"), "releve.xml", b.clock)
-    again = await import_statement(store, b.freelancer, fixture("camt053_bnp.xml"), "releve-copie.xml", b.clock)
+    again = await import_statement(
+        store, b.freelancer, fixture("camt053_bnp.xml"), "releve-copie.xml", b.clock
+    )
     assert again.duplicates == 3 and not again.applied and not again.to_confirm
     payments = await store.invoices.payments(b.invoices["F-2026-014"].id)
     assert len(payments) == 1 and payments[0].paid_on == date(2026, 3, 5)  # dated by the bank
@@ -118,10 +122,14 @@ async def test_confirm_undo_and_not_an_invoice(store: Store) -> None:
 
 async def test_ask_me_mode_and_dry_run_record_nothing(store: Store) -> None:
     b = await bnp_books(store)
-    dry = await import_statement(store, b.freelancer, fixture("camt053_bnp.xml"), "r.xml", b.clock, dry_run=True)
+    dry = await import_statement(
+        store, b.freelancer, fixture("camt053_bnp.xml"), "r.xml", b.clock, dry_run=True
+    )
     assert len(dry.applied) == 2 and dry.import_id is None
     assert await status(b, "F-2026-014") == ("open", 120000)
-    ask = await import_statement(store, b.freelancer, fixture("camt053_bnp.xml"), "r.xml", b.clock, apply_certain=False)
+    ask = await import_statement(
+        store, b.freelancer, fixture("camt053_bnp.xml"), "r.xml", b.clock, apply_certain=False
+    )
     assert not ask.applied and len(ask.to_confirm) == 3
     assert await status(b, "F-2026-014") == ("open", 120000)
 
@@ -130,7 +138,9 @@ async def test_a_broken_file_saves_nothing(store: Store) -> None:
     b = await bnp_books(store)
     with pytest.raises(StatementError):
         await import_statement(store, b.freelancer, fixture("camt053_bad_amount.xml"), "bad.xml", b.clock)
-    row = await store.db.fetchone("SELECT (SELECT count(*) FROM bank_lines) + (SELECT count(*) FROM bank_imports) AS n")
+    row = await store.db.fetchone(
+        "SELECT (SELECT count(*) FROM bank_lines) + (SELECT count(*) FROM bank_imports) AS n"
+    )
     assert row is not None and row["n"] == 0
 
 
@@ -170,7 +180,9 @@ def test_cli_imports_a_statement_and_refuses_bad_files_in_one_line(tmp_path: Pat
     with sqlite3.connect(db) as conn:
         conn.execute("INSERT INTO freelancers (telegram_user_id, language, timezone, created_at) "
                      "VALUES (77, 'en', 'Europe/Paris', 0)")  # fmt: skip
-        conn.execute("INSERT INTO clients (freelancer_id, name, created_at, last_used_at) VALUES (1, 'ACME', 0, 0)")
+        conn.execute(
+            "INSERT INTO clients (freelancer_id, name, created_at, last_used_at) VALUES (1, 'ACME', 0, 0)"
+        )
         conn.execute(
             "INSERT INTO invoices (freelancer_id, client_id, number, amount_minor, currency, issue_date, due_date, "
             "created_at) VALUES (1, 1, 'F-2026-014', 120000, 'EUR', '2026-02-01', '2026-03-03', 0)"
