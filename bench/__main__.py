@@ -19,14 +19,15 @@ from pathlib import Path
 
 from bench import common
 
-PARTS = ("updates", "email", "dispatch", "scale", "stats")
-ORDER = ("update_handling", "reminder_dispatch", "scale", "stats", "email")
+PARTS = ("updates", "email", "dispatch", "scale", "stats", "bank")
+ORDER = ("update_handling", "reminder_dispatch", "scale", "stats", "email", "bank_reconciliation")
 HEADINGS = {
     "update_handling": "Update handling",
     "reminder_dispatch": "Reminder dispatch",
     "scale": "Scale",
     "stats": "Statistics (/stats)",
     "email": "E-mail",
+    "bank_reconciliation": "Bank reconciliation",
 }
 
 
@@ -85,7 +86,7 @@ def main() -> None:
     if args.quick:
         common.RESULTS_DIR = common.RESULTS_DIR / "quick"
 
-    from bench import dispatch, mail, scale, stats, updates
+    from bench import bank, dispatch, mail, scale, stats, updates
 
     runners: dict[str, Callable[[], object]] = {
         "updates": lambda: updates.main(args.quick),
@@ -93,6 +94,7 @@ def main() -> None:
         "dispatch": lambda: dispatch.main(args.quick, args.profile),
         "scale": lambda: scale.main(args.quick),
         "stats": lambda: stats.main(args.quick),
+        "bank": lambda: bank.main(args.quick),
     }
     started = time.perf_counter()
     for part in PARTS:

@@ -1,7 +1,8 @@
 """`relance`: read the configuration, open and migrate the database, build the app, run it.
 
 Subcommands: `relance` / `relance run` (the bot, long polling), `relance migrate`,
-`relance backup PATH` (a consistent online copy).
+`relance backup PATH` (a consistent online copy), `relance export USER_ID`,
+`relance import-statement USER_ID FILE` (bank reconciliation).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import html
+import json
 import logging
 import signal
 import sys
@@ -19,10 +22,13 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
 
 from bot.app import after_start, build_application, default_rate_limiter
+from bot.bank.model import MAX_FILE_BYTES, CsvMapping, StatementError
+from bot.bank.service import MappingToConfirm, import_statement, render_summary
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.context import Services
 from bot.export import invoices_csv, payments_csv
+from bot.i18n import translator
 from bot.logging_setup import setup_logging
 from bot.reminder_email import smtp_settings
 from bot.storage import StorageError, open_store
@@ -130,6 +136,65 @@ def _write_export(files: tuple[bytes, bytes], telegram_user_id: int, folder: Pat
         print(f"written {path}")
 
 
+def _read_statement(args: argparse.Namespace) -> tuple[bytes, CsvMapping | None]:
+    """The statement file's bytes and the --columns mapping, checked before the database is opened."""
+    path: Path = args.file
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise Stop(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Stop(f"cannot read {path}: {exc.strerror or exc}") from None
+    mapping = None
+    if args.columns:
+        try:
+            if any("=" not in item for item in args.columns):
+                raise ValueError("each one is ROLE=COLUMN")
+            pairs = dict(item.split("=", 1) for item in args.columns)
+            values: dict[str, object] = {k.strip(): v.strip() for k, v in pairs.items()}
+            for role in ("counterparty", "remittance"):
+                if role in values:
+                    values[role] = [c.strip() for c in str(values[role]).split("|")]
+            mapping = CsvMapping.from_dict(values)
+        except ValueError as exc:
+            raise Stop(f"--columns: {exc} (example: --columns date=Date --columns amount=Montant)") from None
+    return data, mapping
+
+
+async def _import_statement(
+    config: Config, args: argparse.Namespace, data: bytes, mapping: CsvMapping | None
+) -> str:
+    """Import a bank statement for a freelancer; the summary as text (or JSON)."""
+    path: Path = args.file
+    store = await open_store(config.db_path)
+    try:
+        freelancer = await store.freelancers.by_telegram_id(args.telegram_user_id)
+        if freelancer is None:
+            raise Stop(f"no freelancer with Telegram user id {args.telegram_user_id}")
+        clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
+        try:
+            summary = await import_statement(
+                store, freelancer, data, path.name, clock, apply_certain=not args.ask,
+                dry_run=args.dry_run, csv_mapping=mapping,
+            )  # fmt: skip
+        except StatementError as exc:
+            raise Stop(f"{path.name}: {exc}; nothing was saved") from None
+        except MappingToConfirm as exc:
+            guess = exc.guess.as_dict() if exc.guess else {}
+            shown = " ".join(f"--columns '{k}={'|'.join(v) if isinstance(v, list) else v}'"
+                             for k, v in guess.items() if v)  # fmt: skip
+            raise Stop(
+                f"{path.name}: unknown CSV layout (columns: {', '.join(exc.header)}); nothing was saved. "
+                + (f"Confirm the guessed columns by running again with {shown}" if shown
+                   else "Say which column is which, e.g. --columns date=Date --columns amount=Montant")
+            ) from None  # fmt: skip
+        if args.json:
+            return json.dumps(summary.as_json(), ensure_ascii=False, indent=2)
+        return html.unescape(render_summary(translator(freelancer.language), summary))
+    finally:
+        await store.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="relance", description="Relance: polite reminders for unpaid invoices."
@@ -142,6 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export", help="write a freelancer's invoices and payments as CSV files")
     export.add_argument("telegram_user_id", type=int)
     export.add_argument("--out", type=Path, default=Path("."), help="folder for the files (default: here)")
+    bank = sub.add_parser("import-statement", help="match a bank statement's credits to open invoices")
+    bank.add_argument("telegram_user_id", type=int)
+    bank.add_argument("file", type=Path, help="CAMT.053/054 XML, OFX/QFX, MT940 or CSV, up to 20 MB")
+    bank.add_argument("--dry-run", action="store_true", help="show what would be recorded, save nothing")
+    bank.add_argument("--json", action="store_true", help="print the summary as JSON")
+    bank.add_argument("--ask", action="store_true", help="record nothing automatically: every match waits")
+    bank.add_argument("--columns", action="append", metavar="ROLE=COLUMN",
+                      help="CSV columns for an unknown layout (date, amount or credit/debit, counterparty, "
+                      "remittance, currency, transaction_id); remembered for this header")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         config = load_config()
@@ -152,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             _write_export(
                 asyncio.run(_export(config, args.telegram_user_id)), args.telegram_user_id, args.out
             )
+        elif args.command == "import-statement":
+            print(asyncio.run(_import_statement(config, args, *_read_statement(args))))
         elif args.command == "backup":
             asyncio.run(_backup(config, args.path))
             print(f"backup written to {args.path}")

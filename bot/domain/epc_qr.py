@@ -8,6 +8,7 @@ import io
 
 import segno
 from schwifty import BIC, IBAN
+from stdnum import iso11649
 
 NAME_MAX_CHARS = 70
 REMITTANCE_TEXT_MAX_CHARS = 140
@@ -24,8 +25,14 @@ def epc_payload(
     amount_minor: int,
     currency: str,
     reference: str,
+    creditor_reference: str | None = None,
 ) -> str:
-    """Build the text encoded in an EPC QR code; raise ValueError when the transfer cannot be expressed."""
+    """Build the text encoded in an EPC QR code; raise ValueError when the transfer cannot be expressed.
+
+    With a `creditor_reference` (ISO 11649, bot.domain.creditor_reference) the transfer carries it as
+    the structured remittance, which lets bank reconciliation match the payment for certain; the
+    standard makes it exclusive with the free text, so `reference` is then left out.
+    """
     if currency != "EUR":
         raise ValueError(f"EPC QR codes only carry euros, not {currency!r}")
     if not 1 <= amount_minor <= AMOUNT_MAX_MINOR:
@@ -36,6 +43,10 @@ def epc_payload(
     reference = _single_line(reference.strip(), "remittance text")
     if len(reference) > REMITTANCE_TEXT_MAX_CHARS:
         raise ValueError(f"remittance text must be at most {REMITTANCE_TEXT_MAX_CHARS} characters")
+    structured = ""
+    if creditor_reference:
+        structured = iso11649.validate(creditor_reference)  # raises a ValueError subclass when invalid
+        reference = ""
     account = IBAN(iban)  # raises a ValueError subclass on a bad checksum, length or country
     if not account.in_sepa_zone:
         raise ValueError("EPC QR codes need an IBAN from the SEPA zone")
@@ -52,7 +63,7 @@ def epc_payload(
         account.compact,
         f"EUR{major}.{minor:02d}",
         "",  # purpose code
-        "",  # structured creditor reference (exclusive with the text below)
+        structured,  # structured creditor reference (exclusive with the text below)
         reference,  # unstructured remittance text
     ]
     payload = "\n".join(lines).rstrip("\n")

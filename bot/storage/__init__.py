@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.storage.bank import Bank
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, SqliteDatabase, StorageError
@@ -42,6 +43,7 @@ class Store:
         self.invitations = Invitations(db)
         self.client_requests = ClientRequests(db)
         self.stats = Stats(db)
+        self.bank = Bank(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

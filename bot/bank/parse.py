@@ -1,0 +1,64 @@
+"""`parse_statement`: any supported statement file → a `Statement`, the format told by the content."""
+
+from __future__ import annotations
+
+import re
+
+from bot.bank.camt import parse_camt
+from bot.bank.csv_import import parse_csv
+from bot.bank.model import MAX_FILE_BYTES, CsvMapping, Statement, StatementError, identify
+from bot.bank.ofx import parse_ofx
+from bot.bank.swift import parse_mt940
+
+FORMATS = ("camt.053", "camt.054", "ofx", "mt940", "csv")
+_MT940_START = re.compile(rb"(^|\n)\s*(\{1:|:20:)")
+_MT940_STATEMENT_LINE = re.compile(rb"\n:61:")
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    """ "xml", "ofx", "mt940" or "csv", from the first bytes (the file name only breaks a tie)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    upper = head[:2048].upper()
+    if upper.startswith(b"OFXHEADER") or b"<OFX>" in upper or b"<?OFX" in upper:
+        return "ofx"
+    if head.startswith(b"<"):
+        return "xml"
+    if _MT940_START.search(head) and (_MT940_STATEMENT_LINE.search(data) or b":60F:" in data[:65536]):
+        return "mt940"
+    name = filename.lower()
+    if name.endswith((".ofx", ".qfx")):
+        return "ofx"
+    if name.endswith((".sta", ".mt940", ".940")):
+        return "mt940"
+    return "csv"
+
+
+def parse_statement(
+    data: bytes, filename: str = "", *, default_currency: str = "EUR", csv_mapping: CsvMapping | None = None
+) -> Statement:
+    """Read a CAMT.053/054, OFX/QFX, MT940 or CSV statement; raise StatementError naming what is wrong.
+
+    `default_currency` applies to CSV files without a currency column; `csv_mapping` is the column
+    choice the freelancer confirmed for a CSV layout no profile knows.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise StatementError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+    if not data.strip():
+        raise StatementError("the file is empty")
+    kind = detect_format(data, filename)
+    if kind == "xml":
+        fmt, account, raw = parse_camt(data)
+        return Statement(fmt, identify(raw, account=account), account=account)
+    if kind == "ofx":
+        account, raw = parse_ofx(data)
+        return Statement("ofx", identify(raw, account=account), account=account)
+    if kind == "mt940":
+        account, raw = parse_mt940(data)
+        return Statement("mt940", identify(raw, account=account), account=account)
+    if b"\x00" in data[:4096]:
+        raise StatementError("this is not a statement file (CAMT, OFX, MT940 or CSV): it looks binary")
+    bank, header, mapping, source, raw = parse_csv(
+        data, default_currency=default_currency, mapping=csv_mapping
+    )
+    return Statement("csv", identify(raw), bank=bank, csv_header=tuple(header), csv_mapping=mapping,
+                     mapping_source=source)  # fmt: skip
