@@ -42,10 +42,11 @@ locales/%/LC_MESSAGES/bot.mo: locales/%/LC_MESSAGES/bot.po $(STAMP)
 # Extract the strings from the code, merge them into each language, fill English from the source
 # text, and compile. Then translate the new entries in locales/fr/LC_MESSAGES/bot.po.
 translations: $(STAMP)
-	$(BIN)/pybabel extract --mapping-file=babel.cfg --keywords=n_:1,2 --keywords=plain --keywords=N_ \
+	$(BIN)/pybabel extract --mapping-file=babel.cfg --keywords=n_:1,2 --keywords=plain_n:1,2 --keywords=plain --keywords=N_ \
 		--no-location --sort-output --project=Relance --output-file=locales/bot.pot bot
 	$(BIN)/pybabel update --domain=bot --input-file=locales/bot.pot --output-dir=locales --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -m bot.i18n_tools fill-source locales/en/LC_MESSAGES/bot.po
+	$(BIN)/python -m bot.i18n_tools french-typography locales/fr/LC_MESSAGES/bot.po
 	$(BIN)/pybabel compile --domain=bot --directory=locales --statistics
 
 clean:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import html
 import string
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -22,6 +23,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.domain.dates import format_date
+from bot.domain.french import elide_placeholders
 from bot.domain.money import Money, babel_locale, format_money
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
@@ -67,17 +69,26 @@ class Translator:
     # Translation -------------------------------------------------------------------
     def _(self, message: str, **values: object) -> Html:
         """Translate and fill named placeholders, escaping every value for HTML."""
-        text = self._catalog.gettext(message)
+        text = self.fit(self._catalog.gettext(message), values)
         return Html(text.format(**{k: escape(v) for k, v in values.items()}) if values else text)
 
     def n_(self, singular: str, plural: str, n: int, **values: object) -> Html:
-        text = self._catalog.ngettext(singular, plural, n)
+        text = self.fit(self._catalog.ngettext(singular, plural, n), values)
         return Html(text.format(n=n, **{k: escape(v) for k, v in values.items()}))
 
     def plain(self, message: str, **values: object) -> str:
         """Translate for a text sent without parse mode: nothing is escaped."""
-        text = self._catalog.gettext(message)
+        text = self.fit(self._catalog.gettext(message), values)
         return text.format(**values) if values else text
+
+    def plain_n(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """`n_` for a text sent without parse mode."""
+        text = self.fit(self._catalog.ngettext(singular, plural, n), values)
+        return text.format(n=n, **values)
+
+    def fit(self, text: str, values: Mapping[str, object]) -> str:
+        """Adapt a translated text to the values it will hold: French elision ("d'Amélie")."""
+        return elide_placeholders(text, values) if self.locale == "fr" and values else text
 
     # Formatting --------------------------------------------------------------------
     def money(self, minor: int, currency: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from bot.domain.french import french_spacing
 from bot.i18n import placeholders
 
 
@@ -35,6 +36,25 @@ def fill_source(path: Path) -> int:
     return filled
 
 
+def french_typography(path: Path) -> int:
+    """Non-breaking spaces before « : ; ! ? » and inside « » in every French translation."""
+    catalog = load(path)
+    changed = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.string, tuple | list):
+            fixed: str | tuple[str, ...] = tuple(french_spacing(text or "") for text in message.string)
+        else:
+            fixed = french_spacing(message.string or "")
+        if fixed != message.string:
+            message.string = fixed
+            changed += 1
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=76)
+    return changed
+
+
 def problems(catalog: Catalog) -> list[str]:
     """Missing translations and placeholder mismatches, one line each."""
     found = []
@@ -57,6 +77,8 @@ def problems(catalog: Catalog) -> list[str]:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "fill-source":
         print(f"filled {fill_source(Path(sys.argv[2]))} English entries")
+    elif len(sys.argv) == 3 and sys.argv[1] == "french-typography":
+        print(f"non-breaking spaces put in {french_typography(Path(sys.argv[2]))} French entries")
     else:
-        print("usage: python -m bot.i18n_tools fill-source PATH", file=sys.stderr)
+        print("usage: python -m bot.i18n_tools fill-source|french-typography PATH", file=sys.stderr)
         sys.exit(2)

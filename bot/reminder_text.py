@@ -7,6 +7,7 @@ and every value; the plain version (e-mail text part) escapes nothing.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,22 +28,34 @@ DEFAULT_TEMPLATES: dict[str, str] = {
         "{freelancer}"
     ),
     "firm": N_(
-        "Hello {client},\n\nInvoice {number} of {issue_date}, for {amount}, is now {days_overdue} days overdue "
+        "Hello {client},\n\nInvoice {number} of {issue_date}, for {amount}, is now {days_overdue} overdue "
         "(it was due on {due_date}). Could you please arrange the payment this week?\n\n{payment_details}\n\n"
         "If there is a problem with this invoice, please tell me so that we can sort it out.\n\nRegards,\n"
         "{freelancer}"
     ),
     "final": N_(
         "Hello {client},\n\nDespite my previous reminders, invoice {number} of {issue_date}, for {amount}, is "
-        "still unpaid {days_overdue} days after its due date ({due_date}). Please settle it within 8 days.\n\n"
+        "still unpaid {days_overdue} after its due date ({due_date}). Please settle it within 8 days.\n\n"
         "{payment_details}\n\nIf you cannot pay in full, contact me so that we can agree on a schedule.\n\n"
         "Regards,\n{freelancer}"
     ),
 }
-NOTICE_TEXT = N_(
-    "⚖️ Invoice {number} ({client}, {amount}) is now {days_overdue} days overdue despite the reminders. "
+DUE_TODAY_TEMPLATE = N_(
+    "Hello {client},\n\nA quick reminder: invoice {number} of {issue_date}, for {amount}, is due today "
+    "({due_date}).\n\n{payment_details}\n\nIf you have already paid, thank you and please disregard this "
+    "message. If you need more time, just let me know.\n\nBest regards,\n{freelancer}"
+)
+"""The friendly reminder when it goes out on the due date itself (Gentle and Once plans): not late yet."""
+NOTICE_SINGULAR = N_(
+    "⚖️ Invoice {number} ({client}, {amount}) is now {n} day overdue despite the reminders. "
     "It may be time to send a formal notice (mise en demeure) yourself, by registered letter."
 )
+NOTICE_PLURAL = N_(
+    "⚖️ Invoice {number} ({client}, {amount}) is now {n} days overdue despite the reminders. "
+    "It may be time to send a formal notice (mise en demeure) yourself, by registered letter."
+)
+_OLD_DAYS_WORD = re.compile(r"\{days_overdue\}[ \u00a0]+(?:days?|jours?|jour\(s\))\b")
+"""Texts saved when {days_overdue} was a bare number ("{days_overdue} days"): the word now comes with it."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +63,20 @@ class ReminderText:
     html: str
     plain: str
     subject: str
+    today: date | None = None
+    """The freelancer's date the text was written for: how late the invoice is, as the text says."""
 
 
-def payment_details(tr: Translator, freelancer: Freelancer) -> str:
-    """How to pay, in plain text: transfer details and/or a payment link."""
+def has_payment_details(freelancer: Freelancer) -> bool:
+    return bool(freelancer.iban or freelancer.payment_link)
+
+
+def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) -> str:
+    """How to pay, in plain text: transfer details and/or a payment link.
+
+    Without either, the invoice file is the only place the client can look, and only when the
+    freelancer sent it to the bot; otherwise the client is asked to write back for the details.
+    """
     lines = []
     if freelancer.iban:
         iban = " ".join(freelancer.iban[i : i + 4] for i in range(0, len(freelancer.iban), 4))
@@ -62,7 +85,21 @@ def payment_details(tr: Translator, freelancer: Freelancer) -> str:
             lines.append(tr.plain("BIC: {bic}", bic=freelancer.bic))
     if freelancer.payment_link:
         lines.append(tr.plain("Pay online: {link}", link=freelancer.payment_link))
-    return "\n".join(lines) or tr.plain("Payment details are on the invoice.")
+    if lines:
+        return "\n".join(lines)
+    if invoice.file_id:
+        return tr.plain("Payment details are on the invoice.")
+    return tr.plain("Just reply to ask me for the payment details, and I will send them to you right away.")
+
+
+def days_phrase(tr: Translator, days: int) -> str:
+    """ "1 day", "3 days" / "1 jour", "3 jours": what {days_overdue} stands for in a reminder."""
+    return tr.plain_n("{n} day", "{n} days", days)
+
+
+def is_due_today(invoice: Invoice, today: date) -> bool:
+    """Not late yet: a reminder sent on the due date (or, by hand, before it) must not say "overdue"."""
+    return today <= invoice.due_date
 
 
 def template_values(
@@ -74,8 +111,8 @@ def template_values(
         "amount": tr.money(invoice.balance_minor, invoice.currency),
         "due_date": tr.date(invoice.due_date, "long"),
         "issue_date": tr.date(invoice.issue_date, "long"),
-        "days_overdue": str(max(0, (today - invoice.due_date).days)),
-        "payment_details": payment_details(tr, freelancer),
+        "days_overdue": days_phrase(tr, max(0, (today - invoice.due_date).days)),
+        "payment_details": payment_details(tr, freelancer, invoice),
         "freelancer": freelancer.name,
     }
 
@@ -89,24 +126,37 @@ def render_reminder(
 ) -> ReminderText:
     """The reminder in the client's language, as HTML (Telegram, e-mail) and plain text."""
     tr = translator(client_locale(freelancer, client))
-    template = custom or tr.plain(DEFAULT_TEMPLATES.get(tone, DEFAULT_TEMPLATES["friendly"]))
     values = template_values(tr, freelancer, client, invoice, today)
+    template = custom or tr.plain(builtin_template(tone, invoice, today))
+    template = tr.fit(_OLD_DAYS_WORD.sub("{days_overdue}", template), values)
     plain = render_template(template, values)
     escaped = {name: html.escape(value, quote=False) for name, value in values.items()}
     rich = render_template(html.escape(template, quote=False), escaped)
-    subject = tr.plain(
-        "Reminder: invoice {number} — {amount}", number=invoice.number, amount=values["amount"]
-    ) if tone != "courtesy" else tr.plain("Invoice {number} — due on {due_date}", number=invoice.number,
-                                           due_date=values["due_date"])  # fmt: skip
-    return ReminderText(html=rich, plain=plain, subject=subject)
+    subject = reminder_subject(tr, tone, invoice, today, values)
+    return ReminderText(html=rich, plain=plain, subject=subject, today=today)
+
+
+def builtin_template(tone: str, invoice: Invoice, today: date) -> str:
+    if tone == "friendly" and is_due_today(invoice, today):
+        return DUE_TODAY_TEMPLATE
+    return DEFAULT_TEMPLATES.get(tone, DEFAULT_TEMPLATES["friendly"])
+
+
+def reminder_subject(tr: Translator, tone: str, invoice: Invoice, today: date, values: dict[str, str]) -> str:
+    if tone == "courtesy" or today < invoice.due_date:
+        return tr.plain("Invoice {number} — due on {due_date}", number=invoice.number, due_date=values["due_date"])
+    if is_due_today(invoice, today):
+        return tr.plain("Invoice {number} — {amount} due today", number=invoice.number, amount=values["amount"])
+    return tr.plain("Reminder: invoice {number} — {amount}", number=invoice.number, amount=values["amount"])
 
 
 def render_notice(freelancer: Freelancer, client: Client, invoice: Invoice, today: date) -> str:
     tr = translator(freelancer.language)
-    return tr._(
-        NOTICE_TEXT,
+    return tr.n_(
+        NOTICE_SINGULAR,
+        NOTICE_PLURAL,
+        max(0, (today - invoice.due_date).days),
         number=invoice.number,
         client=client.name,
         amount=tr.money(invoice.balance_minor, invoice.currency),
-        days_overdue=max(0, (today - invoice.due_date).days),
     )

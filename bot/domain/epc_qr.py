@@ -50,7 +50,7 @@ def epc_payload(
     account = IBAN(iban)  # raises a ValueError subclass on a bad checksum, length or country
     if not account.in_sepa_zone:
         raise ValueError("EPC QR codes need an IBAN from the SEPA zone")
-    bank = BIC(bic).compact if bic else ""
+    bank = _optional_bic(bic)
 
     major, minor = divmod(amount_minor, 100)
     lines = [
@@ -80,6 +80,17 @@ def epc_qr_png(payload: str, *, scale: int = 4) -> bytes:
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def _optional_bic(bic: str | None) -> str:
+    """The BIC, or "" when missing or invalid: version 002 makes it optional, so a bad one is left out
+    instead of costing the client the whole code (their bank finds the BIC from the IBAN)."""
+    if not bic:
+        return ""
+    try:
+        return BIC(bic).compact
+    except ValueError:
+        return ""
 
 
 def _single_line(value: str, what: str) -> str:

@@ -75,9 +75,8 @@ async def render_card(
 ) -> tuple[Html, InlineKeyboardMarkup]:
     tr = tr_for_freelancer(freelancer)
     payments = await ctx.store.invoices.payments(invoice.id)
-    return invoice_card(tr, invoice, payments, local_today(freelancer, ctx.clock.now())), invoice_buttons(
-        tr, invoice
-    )
+    today = local_today(freelancer, ctx.clock.now())
+    return invoice_card(tr, invoice, payments, today, freelancer), invoice_buttons(tr, invoice)
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:

@@ -38,6 +38,7 @@ from bot.handlers.views import (
     invoice_buttons,
     invoice_card,
     local_today,
+    payment_details_hint,
     plan_label,
 )
 from bot.i18n import Html, Translator, translator
@@ -164,7 +165,7 @@ async def ask_due_confirm(step: Step) -> Question:
 async def ask_due_date(step: Step) -> Question:
     tr, term = step.tr, step.freelancer.payment_term_days
     suggested = step.issue_date + timedelta(days=term)
-    label = tr.plain("In {days} days ({date})", days=term, date=tr.date(suggested))
+    label = tr.plain_n("In {n} day ({date})", "In {n} days ({date})", term, date=tr.date(suggested))
     text = tr._(
         "Due date? A date (<i>15/01/2027</i>) or a term from the issue date (<i>30 days</i>, "
         "<i>end of month</i>, <i>45 days end of month</i>)."
@@ -255,11 +256,13 @@ def due_warning_text(step: Step) -> Html:
             due=tr.date(due),
             issue=tr.date(step.issue_date),
         )
-    return tr._(
-        "The due date {due} is {days} days after the issue date. Between businesses in France the legal "
+    return tr.n_(
+        "The due date {due} is {n} day after the issue date. Between businesses in France the legal "
         "maximum is 60 days. Keep it anyway?",
+        "The due date {due} is {n} days after the issue date. Between businesses in France the legal "
+        "maximum is 60 days. Keep it anyway?",
+        (due - step.issue_date).days,
         due=tr.date(due),
-        days=(due - step.issue_date).days,
     )
 
 
@@ -311,6 +314,9 @@ def summary(step: Step) -> Html:
             else tr.plain("off"),
         ),
     ]
+    hint = payment_details_hint(tr, step.freelancer, bool(d.get("file_id")))
+    if hint and d.get("reminders"):
+        lines += [Html(""), hint]
     return Html("\n".join(lines))
 
 

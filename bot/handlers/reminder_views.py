@@ -60,7 +60,7 @@ PLACEHOLDER_MEANINGS = {
     "amount": N_("the amount still due"),
     "due_date": N_("the due date"),
     "issue_date": N_("the issue date"),
-    "days_overdue": N_("days since the due date"),
+    "days_overdue": N_("how late the payment is, such as “12 days”"),
     "payment_details": N_("your IBAN and payment link"),
     "freelancer": N_("your name"),
 }

@@ -67,12 +67,16 @@ def plan_label(tr: Translator, spec: str | None) -> str:
         return tr.plain(PLAN_NAMES[plan.code])
     days = ", ".join(str(offset) for offset in plan.offsets)
     if plan.repeat_every is not None and plan.repeat_max is not None:
-        days = tr.plain(
-            "{days}, then every {every} days, {count} more at most",
-            days=days, every=plan.repeat_every, count=plan.repeat_max,
+        days = tr.plain_n(
+            "{days}, then every day, {count} more at most",
+            "{days}, then every {n} days, {count} more at most",
+            plan.repeat_every, days=days, count=plan.repeat_max,
         )  # fmt: skip
     elif plan.repeat_every is not None:
-        days = tr.plain("{days}, then every {every} days until paid", days=days, every=plan.repeat_every)
+        days = tr.plain_n(
+            "{days}, then every day until paid", "{days}, then every {n} days until paid", plan.repeat_every,
+            days=days,
+        )  # fmt: skip
     return tr.plain("Custom ({days})", days=days)
 
 
@@ -86,7 +90,19 @@ def reminders_phrase(tr: Translator, invoice: Invoice) -> Html:
     return tr._("on ({plan})", plan=plan_label(tr, invoice.plan))
 
 
-def invoice_card(tr: Translator, invoice: Invoice, payments: list[Payment], today: date) -> Html:
+def payment_details_hint(tr: Translator, freelancer: Freelancer, invoice_has_file: bool) -> Html | None:
+    """A reminder without an IBAN, a link or the invoice file cannot say how to pay: say where to fix it."""
+    if freelancer.iban or freelancer.payment_link or invoice_has_file:
+        return None
+    return tr._(
+        "💡 Your reminders cannot tell the client how to pay yet: add your IBAN or a payment link in "
+        "/settings."
+    )
+
+
+def invoice_card(
+    tr: Translator, invoice: Invoice, payments: list[Payment], today: date, freelancer: Freelancer | None = None
+) -> Html:
     lines: list[str] = [
         tr._("<b>Invoice {number}</b> — {client}", number=invoice.number, client=invoice.client_name),
         tr._("Amount: {amount}", amount=tr.money(invoice.amount_minor, invoice.currency)),
@@ -112,6 +128,9 @@ def invoice_card(tr: Translator, invoice: Invoice, payments: list[Payment], toda
                 date=tr.date(payment.paid_on),
             )
         )
+    hint = payment_details_hint(tr, freelancer, bool(invoice.file_id)) if freelancer and invoice.is_open else None
+    if hint and invoice.reminders_enabled:
+        lines.append(hint)
     return Html("\n".join(lines))
 
 
