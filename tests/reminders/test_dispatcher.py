@@ -242,4 +242,4 @@ async def test_french_client_first_reminder_after_downtime_is_not_the_final_word
     h.clock.set(utc(2027, 3, 22, 9, 0))
     await h.dispatch()
     [text] = client_texts(h, s.client_chat or 0)
-    assert "Malgré mes précédentes relances" not in text and "jours de retard" in text
+    assert "Malgré mes précédentes relances" not in text and "en retard de 21" in text
