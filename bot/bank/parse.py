@@ -82,4 +82,4 @@ def is_bank_statement(data: bytes, filename: str = "") -> bool:
         header = csv_header(data)
     except (StatementError, UnicodeError, ValueError):
         return False
-    return bool(header) and guess_mapping(header) is not None
+    return header is not None and guess_mapping(header) is not None
