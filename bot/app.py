@@ -30,6 +30,7 @@ from bot.dispatcher import Dispatcher
 from bot.domain import zones
 from bot.handlers import (
     account,
+    bank_import,
     client_actions,
     client_requests,
     clients,
@@ -313,6 +314,12 @@ def build_application(
         app.add_handler(conversation)
     for conversation in _client_conversations():
         app.add_handler(conversation)
+    # A bank statement sent as a document (a PDF is an invoice: /new above).
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.ALL & ~filters.Document.PDF, bank_import.on_statement
+        )
+    )
     app.add_handler(CommandHandler("invoices", invoices.list_invoices))
     app.add_handler(CommandHandler("paid", invoices.paid_command))
     for button in _invoice_buttons():

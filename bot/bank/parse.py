@@ -62,3 +62,24 @@ def parse_statement(
     )
     return Statement("csv", identify(raw), bank=bank, csv_header=tuple(header), csv_mapping=mapping,
                      mapping_source=source)  # fmt: skip
+
+
+_CAMT_MARKERS = (b"camt.053", b"camt.054", b"BkToCstmrStmt", b"BkToCstmrDbtCdtNtfctn")
+
+
+def is_bank_statement(data: bytes, filename: str = "") -> bool:
+    """Whether a sent document looks like a bank statement (so that a router can tell it from an e-invoice or an
+    invoice CSV): OFX/QFX, MT940, CAMT.053/054 XML, or a CSV whose header a profile or the generic guess reads."""
+    kind = detect_format(data, filename)
+    if kind in ("ofx", "mt940"):
+        return True
+    if kind == "xml":
+        return any(marker in data[:65536] for marker in _CAMT_MARKERS)
+    from bot.bank.csv_import import csv_header
+    from bot.bank.csv_profiles import guess_mapping
+
+    try:
+        header = csv_header(data)
+    except (StatementError, UnicodeError, ValueError):
+        return False
+    return header is not None and guess_mapping(header) is not None

@@ -1,0 +1,35 @@
+"""A freelancer sends a bank statement as a document: the summary comes back; bad files save nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.storage.invoices import NewInvoice
+from tests.bank.helpers import fixture
+from tests.conftest import onboard
+from tests.harness import Harness
+
+
+async def test_a_sent_camt_statement_marks_the_invoice_paid_and_resending_changes_nothing(h: Harness) -> None:
+    user = await onboard(h)
+    freelancer = await h.store.freelancers.by_telegram_id(user.id)
+    assert freelancer is not None
+    client = await h.store.clients.create(freelancer.id, "Société Générale d'Études SARL", now=h.clock.now())
+    invoice = await h.store.invoices.create(
+        freelancer.id,
+        NewInvoice(client.id, "F-2026-014", 120000, "EUR", date(2026, 2, 1), date(2026, 3, 3), reminders_enabled=True),
+        now=h.clock.now(),
+    )  # fmt: skip
+    reply = await user.send_document("releve.xml", fixture("camt053_bnp.xml"), "application/xml")
+    assert "Read 4 lines from releve.xml" in reply.text
+    paid = await h.store.invoices.get(freelancer.id, invoice.id)
+    assert paid is not None and paid.status == "paid"
+    again = await user.send_document("releve.xml", fixture("camt053_bnp.xml"), "application/xml")
+    assert "already imported" in again.text
+    assert len(await h.store.invoices.payments(invoice.id)) == 1
+
+
+async def test_a_broken_statement_is_refused_and_nothing_is_saved(h: Harness) -> None:
+    user = await onboard(h)
+    reply = await user.send_document("releve.sta", fixture("mt940_broken.sta"), "text/plain")
+    assert "Nothing was saved" in reply.text
