@@ -30,7 +30,7 @@ from bot.context import Services
 from bot.export import invoices_csv, payments_csv
 from bot.i18n import translator
 from bot.logging_setup import setup_logging
-from bot.reminder_email import smtp_settings
+from bot.presentation.reminder_email import smtp_settings
 from bot.storage import StorageError, open_store
 
 log = logging.getLogger("relance")

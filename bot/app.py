@@ -23,11 +23,12 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
-from bot import jobs
 from bot.channels.ratelimit import RelanceRateLimiter
 from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
-from bot.dispatcher import Dispatcher
 from bot.domain import zones
+from bot.engine import jobs
+from bot.engine.dispatcher import Dispatcher
+from bot.engine.planner import ReminderPlanner
 from bot.handlers import (
     account,
     bank_import,
@@ -46,7 +47,6 @@ from bot.handlers import (
     templates,
 )
 from bot.i18n import SUPPORTED, translator
-from bot.scheduling import ReminderPlanner
 from bot.update_processor import PerUserUpdateProcessor
 
 CONVERSATION_TIMEOUT_SECONDS = 30 * 60

@@ -15,7 +15,7 @@ from bot.storage import Invoice, Store
 
 if TYPE_CHECKING:
     from bot.channels.email import SmtpSettings
-    from bot.dispatcher import Dispatcher
+    from bot.engine.dispatcher import Dispatcher
 
 SERVICES_KEY = "relance.services"
 

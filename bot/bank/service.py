@@ -184,7 +184,7 @@ async def _notify(
     listener: InvoiceChanged | None,
 ) -> None:
     if listener is None:
-        from bot.scheduling import ReminderPlanner  # the engine's planner, as "Mark paid" uses it
+        from bot.engine.planner import ReminderPlanner  # the engine's planner, as "Mark paid" uses it
 
         listener = ReminderPlanner(store, clock).replan
     for invoice_id in invoice_ids:

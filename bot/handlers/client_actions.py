@@ -35,9 +35,10 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.handlers.profile_fields import Invalid, clean_text
-from bot.handlers.views import date_problem, invoice_line, local_today
 from bot.i18n import Translator, translator
-from bot.reminder_text import client_locale
+from bot.presentation.client_buttons import action_rows, answer_buttons
+from bot.presentation.reminder_text import client_locale
+from bot.presentation.views import date_problem, invoice_line, local_today
 from bot.storage import Client, Contact, Freelancer, Invoice, Store
 from bot.storage.client_requests import ClientRequest, NewRequest
 
@@ -84,21 +85,6 @@ async def client_side(store: Store, chat_id: int, invoice_id: int) -> ClientSide
     if freelancer is None or client is None:
         return None
     return ClientSide(freelancer, client, contacts[0], invoice, chat_id)
-
-
-def reminder_buttons(freelancer: Freelancer, client: Client, invoice_id: int) -> InlineKeyboardMarkup:
-    """The client's answers under a reminder, in the client's language."""
-    return keyboard(_action_rows(translator(client_locale(freelancer, client)), invoice_id))
-
-
-def _action_rows(tr: Translator, invoice_id: int) -> list[list[tuple[str, str]]]:
-    return [
-        [(tr.plain("💳 How to pay"), cb("cp", "pay", invoice_id))],
-        [(tr.plain("✅ I've paid"), cb("cp", "paid", invoice_id)),
-         (tr.plain("📅 I need more time"), cb("cp", "more", invoice_id))],
-        [(tr.plain("💬 Question"), cb("cp", "ask", invoice_id)),
-         (tr.plain("🔕 Stop Telegram reminders"), cb("cp", "stop", invoice_id))],
-    ]  # fmt: skip
 
 
 async def tell(bot: ExtBot[Any], chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
@@ -243,7 +229,7 @@ async def show_invoice(update: Update, ctx: RelanceContext) -> None:
         return
     tr = side.tr
     lines = [invoice_line(tr, side.invoice, local_today(side.freelancer, ctx.clock.now()))]
-    rows = _action_rows(tr, side.invoice.id) if side.invoice.is_open else []
+    rows = action_rows(tr, side.invoice.id) if side.invoice.is_open else []
     lines.append(
         tr._("What would you like to tell {freelancer}?", freelancer=side.freelancer.name)
         if side.invoice.is_open
@@ -468,15 +454,6 @@ async def _ask_about_payment(bot: ExtBot[Any], side: ClientSide, request: Client
         else tr._("💶 {client} says {number} was paid on {date}.", **values)
     )  # fmt: skip
     await tell(bot, chat_id, text, answer_buttons(tr, request))
-
-
-def answer_buttons(tr: Translator, request: ClientRequest) -> InlineKeyboardMarkup:
-    """The freelancer's answers to a reported payment or a proposed date."""
-    if request.kind == "paid":
-        yes, no = tr.plain("Confirm paid"), tr.plain("Not received yet")
-    else:
-        yes, no = tr.plain("Accept"), tr.plain("Decline")
-    return keyboard([[(yes, cb("cr", "ok", request.id)), (no, cb("cr", "no", request.id))]])
 
 
 # 📅 I need more time ------------------------------------------------------------------------------

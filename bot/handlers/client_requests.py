@@ -10,18 +10,19 @@ client is told only while their chat is still bound to the invoice's client.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler, ExtBot
+from telegram.ext import ConversationHandler
 
-from bot.context import RelanceContext, Services
-from bot.handlers.client_actions import answer_buttons, message_text, reminder_buttons, tell, typed
+from bot.context import RelanceContext
+from bot.engine.claims import resume_reminders, still_paused_by
+from bot.handlers.client_actions import message_text, tell, typed
 from bot.handlers.common import answer, cb_int, cb_parts, freelancer_of, refuse_callback, tr_for
 from bot.handlers.invoices import record_payment, show
 from bot.handlers.profile_fields import Invalid
 from bot.i18n import Translator, translator
-from bot.reminder_text import client_locale
+from bot.presentation.client_buttons import reminder_buttons
+from bot.presentation.reminder_text import client_locale
 from bot.storage import Client, Freelancer, Invoice
 from bot.storage.client_requests import ClientRequest
 
@@ -79,20 +80,6 @@ async def _tell_client(
     return await tell(ctx.bot, chat_id, text, markup)
 
 
-def _still_paused_by(request: ClientRequest, invoice: Invoice) -> bool:
-    """Whether the pause this payment claim made is still on (nobody answered, the sweep did not lift it)."""
-    return request.paused_reminders and request.status == "pending" and invoice.reminders_paused
-
-
-async def _resume_reminders(services: Services, request: ClientRequest, invoice: Invoice) -> None:
-    """Undo the pause a payment claim made (the freelancer answered, or 5 days passed)."""
-    if invoice.is_open and _still_paused_by(request, invoice):
-        resumed = await services.store.invoices.update(
-            invoice.freelancer_id, invoice.id, reminders_paused=False
-        )
-        await services.invoice_changed(resumed or invoice)
-
-
 # Confirm / refuse -----------------------------------------------------------------------------------
 async def decide(update: Update, ctx: RelanceContext) -> None:
     """Confirm paid / Not received yet, Accept / Decline: answered once."""
@@ -117,7 +104,7 @@ async def decide(update: Update, ctx: RelanceContext) -> None:
 async def _confirm_paid(update: Update, ctx: RelanceContext, found: Answering) -> None:
     """Record the full payment on the date the client gave: the invoice is paid, reminders stop."""
     invoice = found.invoice
-    if _still_paused_by(found.request, invoice):  # lifted quietly: recording the payment re-plans once
+    if still_paused_by(found.request, invoice):  # lifted quietly: recording the payment re-plans once
         invoice = (
             await ctx.store.invoices.update(found.freelancer.id, invoice.id, reminders_paused=False)
             or invoice
@@ -138,7 +125,7 @@ async def _confirm_paid(update: Update, ctx: RelanceContext, found: Answering) -
 
 
 async def _not_received(update: Update, ctx: RelanceContext, found: Answering) -> None:
-    await _resume_reminders(ctx.services, found.request, found.invoice)
+    await resume_reminders(ctx.services, found.request, found.invoice)
     ctr, number = found.client_tr, found.invoice.number
     await _tell_client(
         ctx,
@@ -259,32 +246,3 @@ async def on_reply(update: Update, ctx: RelanceContext) -> str | int:
             ),
         )
     return END
-
-
-# The sweep -------------------------------------------------------------------------------------------
-async def resume_unanswered_claims(services: Services, bot: ExtBot[Any]) -> int:
-    """Reported payments the freelancer left unanswered for 5 days: reminders resume, and they are told.
-
-    Called at every run of the reminder job (the one-minute sweep and each wake-up); the database
-    decides what is due, and `expire` claims each request once.
-    """
-    resumed = 0
-    for request in await services.store.client_requests.unanswered_claims(services.clock.now()):
-        if not await services.store.client_requests.expire(request.id):
-            continue
-        invoice = await services.store.invoices.get_any(request.invoice_id)
-        freelancer = await services.store.freelancers.get(invoice.freelancer_id) if invoice else None
-        if invoice is None or freelancer is None:
-            continue
-        await _resume_reminders(services, request, invoice)
-        tr = translator(freelancer.language)
-        text = tr._(
-            "⏰ {client} said {number} was paid on {date} and you have not answered for 5 days, so reminders "
-            "resume. Confirm the payment if you have received it.",
-            client=invoice.client_name,
-            number=invoice.number,
-            date=tr.date(request.paid_on or invoice.due_date),
-        )
-        await tell(bot, freelancer.telegram_user_id, text, answer_buttons(tr, request))
-        resumed += 1
-    return resumed

@@ -32,9 +32,9 @@ from bot.handlers.common import (
 )
 from bot.handlers.invitations import send_invitation
 from bot.handlers.profile_fields import Invalid, clean_text, parse_name, validate_email_address
-from bot.handlers.views import invoice_line, local_today, plan_label
 from bot.i18n import SUPPORTED, Html, Translator, escape
-from bot.stats_text import score_badge, score_line
+from bot.presentation.stats_text import score_badge, score_line
+from bot.presentation.views import invoice_line, local_today, plan_label
 from bot.storage import Client, Contact, Freelancer, Invoice
 from bot.storage.clients import PaymentHistory
 

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import RelanceContext
 from bot.i18n import Translator, locale_from_telegram, translator
-from bot.reminder_text import client_locale
+from bot.presentation.keyboards import CALLBACK_DATA_LIMIT as CALLBACK_DATA_LIMIT
+from bot.presentation.keyboards import cb as cb
+from bot.presentation.keyboards import chunk as chunk
+from bot.presentation.keyboards import keyboard as keyboard
+from bot.presentation.keyboards import nonempty
+from bot.presentation.reminder_text import client_locale
 from bot.storage import Freelancer
 
 log = logging.getLogger(__name__)
-CALLBACK_DATA_LIMIT = 64
-
-
-def cb(prefix: str, *parts: object) -> str:
-    """Callback data: a short prefix plus ids, checked against Telegram's 64-byte limit."""
-    data = ":".join([prefix, *map(str, parts)])
-    if len(data.encode()) > CALLBACK_DATA_LIMIT:
-        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
-    return data
 
 
 def cb_parts(update: Update) -> list[str]:
@@ -39,17 +35,6 @@ def cb_int(update: Update, index: int = 0) -> int | None:
         return int(parts[index])
     except (IndexError, ValueError):
         return None
-
-
-def keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """Rows of (label, callback data) buttons."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def chunk(buttons: Sequence[tuple[str, str]], per_row: int) -> list[list[tuple[str, str]]]:
-    return [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
 
 
 async def freelancer_of(update: Update, ctx: RelanceContext) -> Freelancer | None:
@@ -90,11 +75,6 @@ def tr_for(update: Update, ctx: RelanceContext, freelancer: Freelancer | None = 
         return translator(freelancer.language)
     code = update.effective_user.language_code if update.effective_user else None
     return translator(locale_from_telegram(code, ctx.config.default_locale))
-
-
-def nonempty(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """Telegram refuses an inline keyboard without buttons: send none instead."""
-    return markup if markup is not None and any(markup.inline_keyboard) else None
 
 
 async def answer(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:

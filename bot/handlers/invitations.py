@@ -18,9 +18,9 @@ from bot.context import RelanceContext
 from bot.handlers.client_actions import render_menu, show_menu, tell
 from bot.handlers.common import answer, cb, cb_int, keyboard, refuse_callback, tr_for
 from bot.handlers.invoices import show
-from bot.handlers.views import local_today
 from bot.i18n import N_, Html, Translator, translator
-from bot.reminder_text import client_locale
+from bot.presentation.reminder_text import client_locale
+from bot.presentation.views import local_today
 from bot.storage import Client, Contact, Freelancer
 from bot.storage.invitations import VALID_FOR, Invitation
 

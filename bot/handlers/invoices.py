@@ -29,7 +29,8 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.handlers.profile_fields import Invalid, clean_text
-from bot.handlers.views import (
+from bot.i18n import Html, Translator, translator
+from bot.presentation.views import (
     amount_problem,
     date_problem,
     invoice_buttons,
@@ -37,7 +38,6 @@ from bot.handlers.views import (
     invoice_line,
     local_today,
 )
-from bot.i18n import Html, Translator, translator
 from bot.storage import Freelancer, Invoice
 from bot.storage.invoices import DuplicateNumberError, NotOpenError, OverpaymentError
 

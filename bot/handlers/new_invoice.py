@@ -32,7 +32,9 @@ from bot.domain.plans import BUILTIN_PLANS
 from bot.domain.quick_entry import parse_quick_invoice
 from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
 from bot.handlers.profile_fields import MAX_NAME_LENGTH, Invalid, clean_text, validate_email_address
-from bot.handlers.views import (
+from bot.i18n import Html, Translator, translator
+from bot.pdf_text import pdf_text
+from bot.presentation.views import (
     amount_problem,
     date_problem,
     invoice_buttons,
@@ -41,8 +43,6 @@ from bot.handlers.views import (
     payment_details_hint,
     plan_label,
 )
-from bot.i18n import Html, Translator, translator
-from bot.pdf_text import pdf_text
 from bot.storage import Freelancer
 from bot.storage.invoices import DuplicateNumberError, NewInvoice, next_number
 

@@ -18,9 +18,9 @@ from bot.context import RelanceContext
 from bot.domain.plans import BUILTIN_PLANS, Plan, PlanError, parse_custom_plan
 from bot.handlers.common import answer, cb, cb_int, cb_parts, freelancer_of, keyboard, refuse_callback, tr_for
 from bot.handlers.invoices import show
-from bot.handlers.reminder_views import custom_plan_prompt, plan_explanations, plan_problem, plan_steps
-from bot.handlers.views import PLAN_NAMES, plan_label
 from bot.i18n import Html, Translator
+from bot.presentation.reminder_views import custom_plan_prompt, plan_explanations, plan_problem, plan_steps
+from bot.presentation.views import PLAN_NAMES, plan_label
 from bot.storage import Client, Freelancer, Invoice
 
 ASK_PLAN = "ask_plan"

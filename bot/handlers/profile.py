@@ -27,9 +27,9 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid, holiday_calendar_label
-from bot.handlers.views import plan_label
 from bot.i18n import Html, Translator, escape, locale_from_telegram
-from bot.reminder_email import sample_email
+from bot.presentation.reminder_email import sample_email
+from bot.presentation.views import plan_label
 from bot.storage import Freelancer
 
 ASKING = "asking"

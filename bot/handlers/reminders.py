@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from bot.context import RelanceContext
 from bot.domain.dates import next_business_day
 from bot.domain.planning import clamp_send_time, localize
+from bot.engine.planner import effective_plan, send_time_of
 from bot.handlers.common import (
     answer,
     cb,
@@ -22,11 +23,10 @@ from bot.handlers.common import (
 from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
-from bot.handlers.reminder_views import render_history, render_schedule, when
-from bot.handlers.views import local_today, plan_label
 from bot.i18n import Html, translator
-from bot.reminder_text import client_locale, render_reminder
-from bot.scheduling import effective_plan, send_time_of
+from bot.presentation.reminder_text import client_locale, render_reminder
+from bot.presentation.reminder_views import render_history, render_schedule, when
+from bot.presentation.views import local_today, plan_label
 from bot.storage import Freelancer, Invoice, Reminder
 
 

@@ -12,7 +12,6 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import charts
 from bot.context import RelanceContext
 from bot.domain.stats import (
     DailyPayments,
@@ -38,15 +37,16 @@ from bot.handlers.common import (
     refuse_callback,
     tr_for,
 )
-from bot.handlers.views import local_today
 from bot.i18n import Html, Translator
-from bot.stats_text import (
+from bot.presentation import charts
+from bot.presentation.stats_text import (
     ageing_caption,
     monthly_caption,
     period_name,
     render_report,
     worst_payers_caption,
 )
+from bot.presentation.views import local_today
 from bot.storage import Freelancer
 
 PERIODS = tuple(Period)

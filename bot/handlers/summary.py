@@ -17,8 +17,8 @@ from bot.domain import stats
 from bot.export import invoices_csv, payments_csv, stats_csv
 from bot.handlers.common import answer, cb, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
 from bot.handlers.long_messages import Heading, Line, Page, split_message
-from bot.handlers.views import due_phrase, invoice_line, local_today
 from bot.i18n import Html, Translator
+from bot.presentation.views import due_phrase, invoice_line, local_today
 from bot.storage import Invoice
 
 PAGE_LIMIT = 3700  # leaves room for the page footer under Telegram's 4096

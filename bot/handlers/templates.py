@@ -26,7 +26,10 @@ from bot.handlers.common import (
     refuse_callback,
     tr_for,
 )
-from bot.handlers.reminder_views import (
+from bot.handlers.reminders import owned_reminder
+from bot.i18n import SUPPORTED, Html, Translator, escape, translator
+from bot.presentation.reminder_text import DEFAULT_TEMPLATES, ReminderText, client_locale, render_reminder
+from bot.presentation.reminder_views import (
     missing_essentials,
     placeholder_help,
     template_problems,
@@ -34,10 +37,7 @@ from bot.handlers.reminder_views import (
     tone_short,
     tone_title,
 )
-from bot.handlers.reminders import owned_reminder
-from bot.handlers.views import local_today
-from bot.i18n import SUPPORTED, Html, Translator, escape, translator
-from bot.reminder_text import DEFAULT_TEMPLATES, ReminderText, client_locale, render_reminder
+from bot.presentation.views import local_today
 from bot.storage import Client, Freelancer, Invoice
 
 EDITING = "template_text"

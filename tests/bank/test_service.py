@@ -24,8 +24,8 @@ from bot.bank.service import (
     render_summary,
     undo_line,
 )
+from bot.engine.planner import ReminderPlanner
 from bot.i18n import translator
-from bot.scheduling import ReminderPlanner
 from bot.storage import Store, open_store
 from tests.bank.helpers import FIXTURES, Books, books, fixture
 from tests.harness import TOKEN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.handlers.client_requests import resume_unanswered_claims
+from bot.engine.claims import resume_unanswered_claims
 from bot.storage import Invoice
 from tests.channels.client_helpers import bound_client, last_alert, send_photo
 from tests.harness import Harness, TelegramUser

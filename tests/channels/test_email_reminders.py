@@ -18,7 +18,7 @@ from bot.channels.email import SmtpSettings
 from bot.config import load_config
 from bot.handlers.profile_fields import Invalid, validate_email_address
 from bot.i18n import translator
-from bot.reminder_email import smtp_settings
+from bot.presentation.reminder_email import smtp_settings
 from bot.storage import Invoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness

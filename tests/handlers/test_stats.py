@@ -8,9 +8,9 @@ from __future__ import annotations
 import struct
 from datetime import date, timedelta
 
-from bot.charts import ageing_chart, monthly_chart
 from bot.domain.stats import Ageing, Month
 from bot.i18n import translator
+from bot.presentation.charts import ageing_chart, monthly_chart
 from bot.storage.invoices import NewInvoice
 from tests.conftest import onboard
 from tests.fake_telegram import FakeMessage

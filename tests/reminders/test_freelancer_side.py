@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.jobs import next_full_hour
+from bot.engine.jobs import next_full_hour
 from bot.storage import Freelancer
 from tests.conftest import onboard
 from tests.harness import Harness, Reply, TelegramUser

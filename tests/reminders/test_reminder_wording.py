@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.reminder_text import render_reminder
+from bot.presentation.reminder_text import render_reminder
 from tests.conftest import onboard
 from tests.harness import Harness
 from tests.seed import register_invoice

@@ -18,7 +18,7 @@ from bot.channels.email import Attachment, InlineImage, ReminderEmail, SmtpSetti
 from bot.config import SmtpConfig
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.i18n import translator
-from bot.reminder_text import ReminderText, client_locale, render_reminder
+from bot.presentation.reminder_text import ReminderText, client_locale, render_reminder
 from bot.storage import Client, Freelancer, Invoice
 
 QR_CONTENT_ID = "epc-qr@relance"

@@ -20,7 +20,7 @@ from babel.numbers import format_compact_currency
 from bot.domain.money import Money, babel_locale
 from bot.domain.stats import Ageing, Month, PayerScore, whole_days
 from bot.i18n import Translator
-from bot.stats_text import AGEING_NAMES
+from bot.presentation.stats_text import AGEING_NAMES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

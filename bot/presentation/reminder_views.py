@@ -23,9 +23,9 @@ from bot.domain.plans import (
     Step,
 )
 from bot.domain.templates import MAX_TEMPLATE_LENGTH, PLACEHOLDERS, TemplateProblem, TemplateProblemReason
-from bot.handlers.common import cb, keyboard, nonempty
-from bot.handlers.views import invoice_line
 from bot.i18n import N_, Html, Translator
+from bot.presentation.keyboards import cb, keyboard, nonempty
+from bot.presentation.views import invoice_line
 from bot.storage import Client, Invoice, Reminder
 
 MAX_LISTED = 15

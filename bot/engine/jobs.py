@@ -13,7 +13,7 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.context import SERVICES_KEY, RelanceApp, Services
-from bot.handlers import client_requests
+from bot.engine.claims import resume_unanswered_claims
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
@@ -32,7 +32,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     dispatcher = _services(context.application).dispatcher
     if dispatcher is not None:
         await dispatcher.run_once()
-    await client_requests.resume_unanswered_claims(_services(context.application), context.bot)
+    await resume_unanswered_claims(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
 
 

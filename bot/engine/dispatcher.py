@@ -39,12 +39,12 @@ from bot.channels.email import (
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
 from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
-from bot.handlers.client_actions import reminder_buttons
-from bot.handlers.common import cb, keyboard
-from bot.handlers.reminder_views import Planned, render_digest, render_preview
 from bot.i18n import Translator, translator
-from bot.reminder_email import invoice_attachment, reminder_email, thread_key
-from bot.reminder_text import ReminderText, render_notice, render_reminder
+from bot.presentation.client_buttons import reminder_buttons
+from bot.presentation.keyboards import cb, keyboard
+from bot.presentation.reminder_email import invoice_attachment, reminder_email, thread_key
+from bot.presentation.reminder_text import ReminderText, render_notice, render_reminder
+from bot.presentation.reminder_views import Planned, render_digest, render_preview
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
 
 log = logging.getLogger(__name__)

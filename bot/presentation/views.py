@@ -13,8 +13,8 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.dates import DateError, DateErrorReason
 from bot.domain.money import AmountError, AmountErrorReason
 from bot.domain.plans import CUSTOM_CODE, Plan, PlanError
-from bot.handlers.common import cb, keyboard
 from bot.i18n import N_, Html, Translator
+from bot.presentation.keyboards import cb, keyboard
 from bot.storage import Freelancer, Invoice, Payment
 
 

@@ -1,0 +1,35 @@
+"""The buttons under a reminder (the client's answers) and under a client's request (the freelancer's)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.i18n import Translator, translator
+from bot.presentation.keyboards import cb, keyboard
+from bot.presentation.reminder_text import client_locale
+from bot.storage import Client, Freelancer
+from bot.storage.client_requests import ClientRequest
+
+
+def reminder_buttons(freelancer: Freelancer, client: Client, invoice_id: int) -> InlineKeyboardMarkup:
+    """The client's answers under a reminder, in the client's language."""
+    return keyboard(action_rows(translator(client_locale(freelancer, client)), invoice_id))
+
+
+def action_rows(tr: Translator, invoice_id: int) -> list[list[tuple[str, str]]]:
+    return [
+        [(tr.plain("💳 How to pay"), cb("cp", "pay", invoice_id))],
+        [(tr.plain("✅ I've paid"), cb("cp", "paid", invoice_id)),
+         (tr.plain("📅 I need more time"), cb("cp", "more", invoice_id))],
+        [(tr.plain("💬 Question"), cb("cp", "ask", invoice_id)),
+         (tr.plain("🔕 Stop Telegram reminders"), cb("cp", "stop", invoice_id))],
+    ]  # fmt: skip
+
+
+def answer_buttons(tr: Translator, request: ClientRequest) -> InlineKeyboardMarkup:
+    """The freelancer's answers to a reported payment or a proposed date."""
+    if request.kind == "paid":
+        yes, no = tr.plain("Confirm paid"), tr.plain("Not received yet")
+    else:
+        yes, no = tr.plain("Accept"), tr.plain("Decline")
+    return keyboard([[(yes, cb("cr", "ok", request.id)), (no, cb("cr", "no", request.id))]])
