@@ -39,6 +39,8 @@ class Freelancer:
     """Cc the freelancer (reply_to_email) on reminder e-mails."""
     holiday_subdivision: str | None = None
     """The region of `country` whose holidays apply too ("QC" in Canada, "57" for Moselle); None: national."""
+    postal_address: str | None = None
+    """Lines separated by LF, printed on a formal notice; None: not given yet."""
 
     @property
     def holiday_calendar(self) -> str:
@@ -75,6 +77,7 @@ EDITABLE = frozenset(
         "last_digest_on",
         "copy_me",
         "holiday_subdivision",
+        "postal_address",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
