@@ -103,7 +103,9 @@ def _amount_rows(tr: Translator, notice: FormalNotice) -> list[tuple[str, str]]:
     if claimed is not None:
         if claimed.interest_minor:
             label = (
-                tr.plain("Late-payment interest ({rate} % a year)", rate=tr.number(Decimal(claimed.interest_rate)))
+                tr.plain(
+                    "Late-payment interest ({rate} % a year)", rate=tr.number(Decimal(claimed.interest_rate))
+                )
                 if claimed.interest_rate
                 else tr.plain("Late-payment interest")
             )
@@ -149,7 +151,9 @@ def letter_text(notice: FormalNotice) -> dict[str, list[str]]:
     payment = [tr.plain("Payment by bank transfer:")] if notice.payment.iban else []
     if notice.payment.iban:
         iban = notice.payment.iban
-        payment.append(tr.plain("IBAN: {iban}", iban=" ".join(iban[i : i + 4] for i in range(0, len(iban), 4))))
+        payment.append(
+            tr.plain("IBAN: {iban}", iban=" ".join(iban[i : i + 4] for i in range(0, len(iban), 4)))
+        )
         if notice.payment.bic:
             payment.append(tr.plain("BIC: {bic}", bic=notice.payment.bic))
         payment.append(tr.plain("Reference: {reference}", reference=notice.payment.reference))
@@ -160,7 +164,9 @@ def letter_text(notice: FormalNotice) -> dict[str, list[str]]:
         + ([notice.creditor_email] if notice.creditor_email else []),
         "debtor": [notice.debtor.name, *notice.debtor.address],
         "dated": [dated],
-        "subject": [tr.plain("Subject: formal notice to pay — invoice {number}", number=notice.invoice_number)],
+        "subject": [
+            tr.plain("Subject: formal notice to pay — invoice {number}", number=notice.invoice_number)
+        ],
         "salutation": [tr.plain("Dear Sir or Madam,")],
         "facts": [facts],
         "reminders_title": [tr.plain("Reminders already sent:")] if reminders else [],
@@ -217,7 +223,9 @@ def render_pdf(notice: FormalNotice) -> bytes:
             pdf.multi_cell(0, _LINE, line, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2.5)
     for label, value in _amount_rows(tr, notice):
-        last = label == tr.plain("Total claimed") or (notice.claimed is None and label == tr.plain("Amount due"))
+        last = label == tr.plain("Total claimed") or (
+            notice.claimed is None and label == tr.plain("Amount due")
+        )
         pdf.set_font(FONT, "B" if last else "", 10.5)
         pdf.set_x(_MARGIN + 4)
         pdf.cell(100, _LINE, label)

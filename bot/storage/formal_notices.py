@@ -33,7 +33,9 @@ def _record(row: sqlite3.Row) -> FormalNoticeRecord:
     data = dict(row)
     data["letter_date"] = date.fromisoformat(data["letter_date"])
     data["created_at"] = datetime.fromtimestamp(data["created_at"], UTC)
-    data["emailed_at"] = None if data["emailed_at"] is None else datetime.fromtimestamp(data["emailed_at"], UTC)
+    data["emailed_at"] = (
+        None if data["emailed_at"] is None else datetime.fromtimestamp(data["emailed_at"], UTC)
+    )
     return FormalNoticeRecord(**data)
 
 
@@ -54,7 +56,14 @@ class FormalNotices:
         cursor = await self._db.execute(
             "INSERT INTO formal_notices (invoice_id, letter_date, deadline_days, language, amount_minor, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (invoice_id, letter_date.isoformat(), deadline_days, language, amount_minor, int(now.timestamp())),
+            (
+                invoice_id,
+                letter_date.isoformat(),
+                deadline_days,
+                language,
+                amount_minor,
+                int(now.timestamp()),
+            ),
         )
         row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM formal_notices n WHERE n.id = ?", (cursor.lastrowid,)
