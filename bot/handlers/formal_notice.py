@@ -243,7 +243,8 @@ async def _draft_and_send(
     await chat.send_photo(
         png,
         caption=tr._(
-            "Preview of the formal notice for {number}, in {language}. Check it, then download the PDF below.",
+            "Preview of the formal notice for {number}, in the client's language ({language}). Check it, "
+            "then download the PDF below.",
             number=invoice.number,
             language=tr.language_name(language),
         ),  # fmt: skip
