@@ -35,7 +35,6 @@ from bot.handlers import (
     client_actions,
     client_requests,
     clients,
-    formal_notice,
     general,
     invitations,
     invoices,
@@ -358,8 +357,6 @@ def build_application(
     for conversation in _reminder_conversations():
         app.add_handler(conversation)
     for handler in _reminder_handlers():
-        app.add_handler(handler)
-    for handler in formal_notice.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
