@@ -35,6 +35,7 @@ from bot.handlers import (
     client_actions,
     client_requests,
     clients,
+    formal_notice,
     general,
     invitations,
     invoices,
@@ -357,6 +358,8 @@ def build_application(
     for conversation in _reminder_conversations():
         app.add_handler(conversation)
     for handler in _reminder_handlers():
+        app.add_handler(handler)
+    for handler in formal_notice.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))

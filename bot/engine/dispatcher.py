@@ -20,7 +20,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
 from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
 from bot.i18n import Translator, translator
+from bot.presentation import charts
 from bot.presentation.client_buttons import reminder_buttons
 from bot.presentation.keyboards import cb, keyboard
 from bot.presentation.reminder_email import invoice_attachment, reminder_email, thread_key
@@ -579,6 +580,21 @@ class Dispatcher:
         if not overdue and not sent and not due_soon:
             return False
         tr = translator(freelancer.language)
+        if freelancer.digest_chart:
+            await self._send_ageing_chart(freelancer, tr, today)
         stats_button = keyboard([[(tr.plain("📊 Stats"), cb("st", "show", freelancer.id))]])
         await self._tell(freelancer, render_digest(tr, tz, today, overdue, sent, due_soon), stats_button)
         return True
+
+    async def _send_ageing_chart(self, freelancer: Freelancer, tr: Translator, today: date) -> None:
+        """The digest's optional picture: what is outstanding by lateness (drawn off the event loop).
+
+        A chart that cannot be drawn or sent never holds back the digest's text."""
+        invoices = await self.store.stats.invoice_facts(freelancer.id)
+        try:
+            picture = await asyncio.to_thread(charts.ageing_picture, tr, invoices, today)
+            if picture is not None:
+                png, caption = picture
+                await self.bot.send_photo(freelancer.telegram_user_id, png, caption=caption)
+        except TelegramError as exc:
+            log.warning("digest chart for freelancer %s not sent: %s", freelancer.id, exc)

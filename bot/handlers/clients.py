@@ -17,6 +17,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.domain.stats import PayerScore, payer_score, payer_scores
+from bot.handlers.addresses import show_address, show_phone
 from bot.handlers.common import (
     answer,
     cb,
@@ -195,6 +196,7 @@ def card_buttons(
         [(tr.plain("Notes"), cb("cl", "notes", client.id)),
          (tr.plain("➕ Add contact"), cb("cl", "addct", client.id)),
          (tr.plain("🔔 Plan"), cb("pl", "show", "c", client.id))],
+        [(tr.plain("📮 Postal address"), cb("ad", "addr", client.id))],
     ]  # fmt: skip
     for contact in contacts:
         label = _label(contact.name or contact.email or tr.plain("contact"))
@@ -204,7 +206,8 @@ def card_buttons(
                 (tr.plain("✖ Remove {contact}", contact=label), cb("cl", "ctdel", contact.id)),
             ]
         )
-        rows.append([(channel_label(tr, contact.channel), cb("cl", "chan", contact.id))])
+        rows.append([(channel_label(tr, contact.channel), cb("cl", "chan", contact.id)),
+                     (tr.plain("📞 Phone"), cb("ad", "phone", contact.id))])  # fmt: skip
         invite = [
             (tr.plain("📨 Invite {contact} in Telegram", contact=label), cb("cl", "invite", contact.id))
         ]
@@ -247,13 +250,15 @@ def render_card(
         tr._("Business client (B2B)") if client.is_b2b else tr._("Private individual (B2C)"),
         language,
         tr._("Notes: {notes}", notes=client.notes) if client.notes else tr._("Notes: none"),
+        tr._("Postal address: {address}", address=show_address(tr, client.postal_address)),
         tr._("Reminder plan: {plan}", plan=plan_label(tr, client.plan))
         if client.plan
         else tr._("Reminder plan: your default ({plan})", plan=plan_label(tr, freelancer.default_plan)),
         "",
         tr._("<b>Contacts</b>"),
         *(
-            [contact_line(tr, c, invited.get(c.id)) for c in contacts]
+            [Html(contact_line(tr, c, invited.get(c.id)) + (f" — 📞 {show_phone(c.phone)}" if c.phone else ""))
+             for c in contacts]  # fmt: skip
             or [tr._("No contact yet: add one so reminders can reach them.")]
         ),
         "",

@@ -76,7 +76,7 @@ async def render_card(
     tr = tr_for_freelancer(freelancer)
     payments = await ctx.store.invoices.payments(invoice.id)
     today = local_today(freelancer, ctx.clock.now())
-    return invoice_card(tr, invoice, payments, today, freelancer), invoice_buttons(tr, invoice)
+    return invoice_card(tr, invoice, payments, today, freelancer), invoice_buttons(tr, invoice, today)
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:

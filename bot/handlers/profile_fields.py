@@ -16,9 +16,11 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from bot.channels.email import InvalidEmail, validate_address
+from bot.domain.contact_details import AddressError, one_line_address, parse_postal_address
 from bot.domain.dates import holiday_subdivisions, parse_subdivision, subdivision_name
 from bot.domain.money import AmountError, parse_currency
 from bot.domain.zones import COMMON_ZONES, Place, find_timezone
+from bot.handlers.addresses import address_problem
 from bot.i18n import N_, SUPPORTED, Html, Translator
 from bot.storage import Freelancer
 
@@ -64,6 +66,13 @@ def parse_name(text: str, tr: Translator, example: str) -> str:
             )
         )
     return name
+
+
+def _postal_address(text: str, tr: Translator) -> str:
+    try:
+        return parse_postal_address(text)
+    except AddressError as exc:
+        raise Invalid(address_problem(tr, exc)) from exc
 
 
 def _name(text: str, tr: Translator) -> str:
@@ -390,6 +399,16 @@ FIELDS: dict[str, Field] = {
             lambda tr: [(str(days), str(days)) for days in (15, 30, 45, 60)],
         ),
         Field(
+            "postal_address",
+            lambda tr: tr.plain("Postal address"),
+            lambda tr: tr._(
+                "Your postal address, printed on formal notices, for example <i>12 rue des Lilas, 69003 Lyon</i>."
+            ),
+            _postal_address,
+            optional=True,
+            display=lambda value, tr: one_line_address(value) if value else tr.plain("not set"),
+        ),
+        Field(
             "country",
             lambda tr: tr.plain("Holidays of"),
             lambda tr: tr._(
@@ -472,6 +491,17 @@ FIELDS: dict[str, Field] = {
             lambda tr: tr._(
                 "Every Monday at 09:00 I can send you a digest: what is overdue, what was sent last week "
                 "and what falls due this week. Do you want it?"
+            ),
+            _switch,
+            lambda tr: [(tr.plain(label), code) for code, label in SWITCH.items()],
+            display=lambda value, tr: tr.plain(SWITCH["on" if value else "off"]),
+        ),
+        Field(
+            "digest_chart",
+            lambda tr: tr.plain("Chart in the digest"),
+            lambda tr: tr._(
+                "Should the weekly digest open with a bar chart of what is outstanding, by how late it is "
+                "(not due yet, 1–30, 31–60, 61–90, over 90 days)?"
             ),
             _switch,
             lambda tr: [(tr.plain(label), code) for code, label in SWITCH.items()],

@@ -13,6 +13,7 @@ from bot.context import RelanceContext
 from bot.domain.dates import next_business_day
 from bot.domain.planning import clamp_send_time, localize
 from bot.engine.planner import effective_plan, send_time_of
+from bot.handlers import formal_notice
 from bot.handlers.common import (
     answer,
     cb,
@@ -170,7 +171,10 @@ async def invoice_from_args(
 
 async def send_history(update: Update, ctx: RelanceContext, freelancer: Freelancer, invoice: Invoice) -> None:
     reminders = await ctx.store.reminders.for_invoice(invoice.id)
-    lines = render_history(translator(freelancer.language), invoice, reminders, freelancer.timezone)
+    tr = translator(freelancer.language)
+    lines = render_history(tr, invoice, reminders, freelancer.timezone)
+    notices = await ctx.store.formal_notices.for_invoice(invoice.id)
+    lines += [formal_notice.history_line(tr, n, freelancer.timezone) for n in notices]
     for number, page in enumerate(split_message(Line(line) for line in lines)):
         if number == 0:
             await answer(update, page.html)

@@ -17,7 +17,6 @@ from bot.domain.stats import (
     DailyPayments,
     InvoiceFacts,
     Period,
-    ageing,
     forecast,
     main_currency,
     monthly,
@@ -40,7 +39,6 @@ from bot.handlers.common import (
 from bot.i18n import Html, Translator
 from bot.presentation import charts
 from bot.presentation.stats_text import (
-    ageing_caption,
     monthly_caption,
     period_name,
     render_report,
@@ -133,11 +131,9 @@ def draw_charts(
 
     Runs in a worker thread: pure computation and drawing, no I/O."""
     currency = main_currency(invoices) or "EUR"
-    buckets = ageing(invoices, today)
-    main = next((a for a in buckets if a.currency == currency), None) or (buckets[0] if buckets else None)
     drawn: list[tuple[bytes, str]] = []
-    if main is not None:
-        drawn.append((charts.ageing_chart(tr, main), ageing_caption(tr, buckets)))
+    if (picture := charts.ageing_picture(tr, invoices, today)) is not None:
+        drawn.append(picture)
     months = monthly(invoices, payments, currency, today)
     drawn.append((charts.monthly_chart(tr, months, currency), monthly_caption(tr, months, currency)))
     late = worst_payers(payer_scores(invoices, today).values())

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from babel.numbers import format_compact_currency
 
 from bot.domain.money import Money, babel_locale
-from bot.domain.stats import Ageing, Month, PayerScore, whole_days
+from bot.domain.stats import Ageing, InvoiceFacts, Month, PayerScore, ageing, main_currency, whole_days
 from bot.i18n import Translator
-from bot.presentation.stats_text import AGEING_NAMES
+from bot.presentation.stats_text import AGEING_NAMES, ageing_caption
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -100,6 +101,17 @@ def ageing_chart(tr: Translator, ageing: Ageing) -> bytes:
     _title(axes, tr.plain("What clients owe you, by lateness ({currency})", currency=ageing.currency))
     axes.set_xlabel(tr.plain("Days past the due date"), fontsize=14, color=MUTED, **_font())
     return _png(figure)
+
+
+def ageing_picture(tr: Translator, invoices: Sequence[InvoiceFacts], today: date) -> tuple[bytes, str] | None:
+    """The ageing chart of the main currency with its caption (every currency in words); None when
+    nothing is outstanding. /stats and the weekly digest both show it."""
+    buckets = ageing(invoices, today)
+    currency = main_currency(invoices) or "EUR"
+    main = next((a for a in buckets if a.currency == currency), None) or (buckets[0] if buckets else None)
+    if main is None:
+        return None
+    return ageing_chart(tr, main), ageing_caption(tr, buckets)
 
 
 def monthly_chart(tr: Translator, months: Sequence[Month], currency: str) -> bytes:

@@ -134,7 +134,8 @@ def invoice_card(
     return Html("\n".join(lines))
 
 
-def invoice_buttons(tr: Translator, invoice: Invoice) -> InlineKeyboardMarkup:
+def invoice_buttons(tr: Translator, invoice: Invoice, today: date | None = None) -> InlineKeyboardMarkup:
+    """The card's buttons; with `today`, an overdue unpaid invoice also offers a formal notice."""
     rows: list[list[tuple[str, str]]] = []
     if invoice.is_open:
         rows.append([(tr.plain("✅ Mark paid"), cb("inv", "paid", invoice.id)),
@@ -149,6 +150,8 @@ def invoice_buttons(tr: Translator, invoice: Invoice) -> InlineKeyboardMarkup:
         rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id)),
                      (tr.plain("📅 Schedule"), cb("rm", "sched", invoice.id)),
                      (tr.plain("🔔 Plan"), cb("pl", "show", "i", invoice.id))])  # fmt: skip
+        if today is not None and invoice.balance_minor > 0 and today > invoice.due_date:
+            rows.append([(tr.plain("⚖️ Formal notice…"), cb("fn", "start", invoice.id))])
         rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
     else:
         rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id))])

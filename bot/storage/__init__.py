@@ -8,6 +8,7 @@ from bot.storage.bank import Bank
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, SqliteDatabase, StorageError
+from bot.storage.formal_notices import FormalNotices
 from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.invitations import Invitations
 from bot.storage.invoices import Invoice, Invoices, Payment
@@ -44,6 +45,7 @@ class Store:
         self.client_requests = ClientRequests(db)
         self.stats = Stats(db)
         self.bank = Bank(db)
+        self.formal_notices = FormalNotices(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

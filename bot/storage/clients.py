@@ -20,6 +20,8 @@ class Client:
     created_at: int
     last_used_at: int
     plan: str | None = None
+    postal_address: str | None = None
+    """Lines separated by LF, printed on a formal notice; None: not given yet."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Contact:
     """auto (Telegram when linked and reachable, else e-mail), telegram, email or both."""
     telegram_status: str | None = None
     """None when reachable; "blocked" (the bot got a 403) or "off" (the contact turned Telegram off)."""
+    phone: str | None = None
+    """E.164 (+33612345678), checked by bot.domain.contact_details.parse_phone."""
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,10 @@ class PaymentHistory:
     average_days_late: float | None
 
 
-_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan"
-_CONTACT = "id, client_id, name, email, telegram_chat_id, remind, channel, telegram_status"
-EDITABLE = frozenset({"name", "language", "is_b2b", "notes", "plan"})
-CONTACT_EDITABLE = frozenset({"name", "email", "remind", "channel"})
+_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan, postal_address"
+_CONTACT = "id, client_id, name, email, telegram_chat_id, remind, channel, telegram_status, phone"
+EDITABLE = frozenset({"name", "language", "is_b2b", "notes", "plan", "postal_address"})
+CONTACT_EDITABLE = frozenset({"name", "email", "remind", "channel", "phone"})
 CHANNELS = ("auto", "telegram", "email", "both")
 
 

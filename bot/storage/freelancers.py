@@ -33,12 +33,16 @@ class Freelancer:
     notify_mode: str = "each"
     approval_mode: str = "auto"
     digest_enabled: bool = True
+    digest_chart: bool = False
+    """The weekly digest opens with the ageing chart."""
     last_preview_on: str | None = None
     last_digest_on: str | None = None
     copy_me: bool = False
     """Cc the freelancer (reply_to_email) on reminder e-mails."""
     holiday_subdivision: str | None = None
     """The region of `country` whose holidays apply too ("QC" in Canada, "57" for Moselle); None: national."""
+    postal_address: str | None = None
+    """Lines separated by LF, printed on a formal notice; None: not given yet."""
 
     @property
     def holiday_calendar(self) -> str:
@@ -71,10 +75,12 @@ EDITABLE = frozenset(
         "notify_mode",
         "approval_mode",
         "digest_enabled",
+        "digest_chart",
         "last_preview_on",
         "last_digest_on",
         "copy_me",
         "holiday_subdivision",
+        "postal_address",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
@@ -85,6 +91,7 @@ def _row(row: sqlite3.Row) -> Freelancer:
     data = dict(row)
     data["onboarded"] = bool(data["onboarded"])
     data["digest_enabled"] = bool(data["digest_enabled"])
+    data["digest_chart"] = bool(data["digest_chart"])
     data["copy_me"] = bool(data["copy_me"])
     return Freelancer(**data)
 
