@@ -54,3 +54,6 @@ def setup_logging(level: str, secrets: Iterable[str]) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # aiosqlite logs every statement at DEBUG; LOG_LEVEL=DEBUG is meant for Relance's own records.
+    for chatty in ("aiosqlite", "matplotlib", "fontTools", "PIL"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLogger().level))

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -23,14 +24,18 @@ def server() -> Iterator[FakeTelegramServer]:
         yield running
 
 
-def relance(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+def relance(
+    tmp_path: Path, env: dict[str, str], *args: str, log: IO[str] | None = None
+) -> subprocess.Popen[str]:
+    """Start `relance`; a long-running process logs to `log` (a file): a pipe nobody reads
+    while it runs fills up at DEBUG level and blocks the process on its next log line."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SMTP_", "RELANCE_"))}
     return subprocess.Popen(
         [sys.executable, "-m", "bot", *args],
         env={**clean, **env},
         cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE if log is None else subprocess.DEVNULL,
+        stderr=subprocess.PIPE if log is None else log,
         text=True,
     )
 
@@ -44,7 +49,9 @@ def test_process_answers_start_in_french_and_stops_on_sigterm(
         "RELANCE_DB": str(tmp_path / "data" / "relance.sqlite3"),
         "LOG_LEVEL": "DEBUG",
     }
-    proc = relance(tmp_path, env, "run")
+    log_path = tmp_path / "relance.log"
+    with log_path.open("w") as log:
+        proc = relance(tmp_path, env, "run", log=log)
     try:
         fake = server.fake
         fake.add_user(42, first_name="Zoé", language_code="fr")
@@ -54,9 +61,10 @@ def test_process_answers_start_in_french_and_stops_on_sigterm(
         assert [c["command"] for c in fake.commands(language_code="fr")][:2] == ["new", "invoices"]
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        _out, logs = proc.communicate(timeout=15)
+        proc.wait(timeout=15)
     finally:
         proc.kill()
+    logs = log_path.read_text()
     assert proc.returncode == 0
     assert time.monotonic() - started < 10
     assert "Relance is running" in logs
