@@ -26,11 +26,10 @@ from bot.bank.model import MAX_FILE_BYTES, CsvMapping, StatementError
 from bot.bank.service import MappingToConfirm, import_statement, render_summary
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
-from bot.context import Services
+from bot.context import Services, engine_of
 from bot.export import invoices_csv, payments_csv
 from bot.i18n import translator
 from bot.logging_setup import setup_logging
-from bot.presentation.reminder_email import smtp_settings
 from bot.storage import StorageError, open_store
 
 log = logging.getLogger("relance")
@@ -59,7 +58,7 @@ async def _initialize(app: object) -> None:
 async def run_bot(config: Config) -> None:
     store = await open_store(config.database)
     clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
-    services = Services(config=config, store=store, clock=clock, smtp=smtp_settings(config.smtp))
+    services = Services(config=config, store=store, clock=clock)
     log_email_channel(config)
     app = build_application(services, rate_limiter=default_rate_limiter())
     stop = asyncio.Event()
@@ -79,8 +78,7 @@ async def run_bot(config: Config) -> None:
         log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)
         await stop.wait()
         log.info("stopping")
-        if services.dispatcher is not None:
-            services.dispatcher.stop()
+        engine_of(app).dispatcher.stop()
         await app.updater.stop()
         await app.stop()
         await services.drain()

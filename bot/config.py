@@ -12,16 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.channels.email import SmtpSettings
 
 SUPPORTED_LOCALES = ("en", "fr")
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-SmtpSecurity = Literal["starttls", "tls", "none"]
 
 
 class ConfigError(Exception):
@@ -33,16 +33,6 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    username: str | None
-    password: str | None = field(repr=False)
-    security: SmtpSecurity
-    sender: str
-
-
-@dataclass(frozen=True)
 class Config:
     token: str = field(repr=False)
     base_url: str
@@ -50,7 +40,7 @@ class Config:
     db_path: Path
     default_locale: str
     log_level: str
-    smtp: SmtpConfig | None
+    smtp: SmtpSettings | None
     default_timezone: str = "Europe/Paris"
     secrets: tuple[str, ...] = field(default=(), repr=False)
     clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
@@ -86,7 +76,7 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     host = env.get("SMTP_HOST", "").strip()
     if not host:
         return None
@@ -100,7 +90,7 @@ def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
     sender = env.get("SMTP_FROM", "").strip()
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", sender):
         raise ConfigError("SMTP_FROM", "expected the sender address, e.g. relance@example.com")
-    return SmtpConfig(
+    return SmtpSettings(
         host=host,
         port=int(port_text),
         username=env.get("SMTP_USERNAME", "").strip() or None,

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
 
 PER_CHAT = {"per_chat": True}
@@ -29,6 +28,8 @@ NEW_MESSAGE_METHODS = frozenset(
     }
 )  # fmt: skip
 _MAX_TRACKED_CHATS = 10_000
+
+JSONDict = dict[str, Any]  # what a Bot API call returns (PTB keeps its alias private)
 
 
 OVERALL_PER_SECOND = 26

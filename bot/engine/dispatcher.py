@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,7 +34,6 @@ from bot.channels.email import (
     EmailSender,
     EmailTransientError,
     InvalidEmail,
-    SmtpSettings,
 )
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
@@ -132,10 +131,11 @@ class Dispatcher:
         bot: ExtBot[Any],
         concurrency: int = CONCURRENCY,
         *,
-        smtp: SmtpSettings | None = None,
+        mailer: Callable[[], EmailSender] | None = None,
     ) -> None:
+        """`mailer` opens an SMTP sender (one per run, on the first e-mail); None: e-mail is off."""
         self.store, self.clock, self.bot = store, clock, bot
-        self.smtp = smtp
+        self._new_mailer = mailer
         self._mailer: EmailSender | None = None  # one SMTP connection per run, opened on the first e-mail
         self._mail_down: str | None = None  # the server was unreachable in this run: the rest waits too
         self._lock = asyncio.Lock()
@@ -308,7 +308,7 @@ class Dispatcher:
         """One e-mail to every e-mail contact chosen for reminders, in the invoice's thread."""
         addresses = tuple(dict.fromkeys(c.email for c in contacts if c.email))
         recipient = "email:" + ", ".join(addresses)
-        if self.smtp is None:
+        if self._new_mailer is None:
             reason = "no channel: e-mail sending is off on this bot (SMTP_HOST is not set)"
             return [Delivery(Outcome.PERMANENT, "email", recipient, reason=reason)]
         if self._mail_down is not None:  # no need to wait for one connection timeout per reminder
@@ -363,7 +363,7 @@ class Dispatcher:
                     "them. Add their e-mail address in /clients.",
                     **values,
                 )
-            elif self.smtp is None:
+            elif self._new_mailer is None:
                 text = tr._(
                     "🚫 {name} ({client}) blocked the bot in Telegram, and e-mail sending is off on this bot: "
                     "I have no other channel to remind them.",
@@ -376,9 +376,9 @@ class Dispatcher:
         return bool(contact.email)
 
     def _email_sender(self) -> EmailSender:
-        assert self.smtp is not None
+        assert self._new_mailer is not None
         if self._mailer is None:
-            self._mailer = EmailSender(self.smtp)
+            self._mailer = self._new_mailer()
         return self._mailer
 
     async def _close_mailer(self) -> None:
