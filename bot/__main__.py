@@ -193,6 +193,29 @@ async def _import_statement(
         await store.close()
 
 
+def _migrate_to_postgres(sqlite_path: Path, url: str) -> int:
+    """Copy, verify, and print one line per table; no bot token needed (the bot must be stopped)."""
+    from bot.storage.copy import migrate_to_postgres
+    from bot.storage.postgres import is_postgres_url
+
+    if not is_postgres_url(url):
+        print(f"relance: expected a postgresql:// URL, e.g. postgresql://relance@localhost/relance, got {url!r}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if not sqlite_path.is_file():
+        print(f"relance: no SQLite database at {sqlite_path}", file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(migrate_to_postgres(sqlite_path, url))
+    except StorageError as exc:
+        print(f"relance: {exc}", file=sys.stderr)
+        return 2
+    for table in report.tables:
+        print(f"{table.table:<28} {table.rows:>9} rows  sha256 {table.checksum[:16]}")
+    print(f"copied and verified {report.rows} rows in {len(report.tables)} tables; set RELANCE_DB to the URL")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="relance", description="Relance: polite reminders for unpaid invoices."
@@ -214,7 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     bank.add_argument("--columns", action="append", metavar="ROLE=COLUMN",
                       help="CSV columns for an unknown layout (date, amount or credit/debit, counterparty, "
                       "remittance, currency, transaction_id); remembered for this header")  # fmt: skip
+    copy = sub.add_parser(
+        "migrate-to-postgres", help="copy a SQLite installation into an empty PostgreSQL database, verified"
+    )
+    copy.add_argument("sqlite_path", type=Path, help="the SQLite file (RELANCE_DB until now)")
+    copy.add_argument("url", help="postgresql://user@host:5432/database (the new RELANCE_DB)")
     args = parser.parse_args(argv)
+    if args.command == "migrate-to-postgres":
+        return _migrate_to_postgres(args.sqlite_path, args.url)
     try:
         config = load_config()
         setup_logging(config.log_level, config.secrets)
