@@ -17,6 +17,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
@@ -55,6 +56,33 @@ async def _initialize(app: object) -> None:
             await asyncio.sleep(delay)
 
 
+async def _receive_updates(app: Any, config: Config) -> None:
+    """Long polling (one process), or a webhook that a load balancer may spread over workers."""
+    updater = app.updater
+    hook = config.webhook
+    if hook is None:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        return
+    try:
+        await updater.start_webhook(
+            listen=hook.listen_host,
+            port=hook.listen_port,
+            url_path=hook.path,
+            webhook_url=hook.url,
+            secret_token=hook.secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        raise Stop(f"cannot listen on {hook.listen_host}:{hook.listen_port} for the webhook: {exc}") from None
+    log.info(
+        "receiving updates by webhook at %s (listening on %s:%d)",
+        hook.url,
+        hook.listen_host,
+        hook.listen_port,
+    )
+
+
 async def run_bot(config: Config) -> None:
     store = await open_store(config.database)
     clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
@@ -70,7 +98,7 @@ async def run_bot(config: Config) -> None:
         await app.start()
         await after_start(app)
         assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        await _receive_updates(app, config)
         # Start-up objects live as long as the process: keep the collector from rescanning them, so
         # that full collections (25-35 ms pauses at random) do not land in users' response times.
         gc.collect()

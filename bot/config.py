@@ -6,6 +6,7 @@ naming the variable and the expected form, instead of failing later in the middl
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -23,13 +24,30 @@ _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-
 class ConfigError(Exception):
     """A setting is missing or malformed; the message is one line meant for the operator."""
 
     def __init__(self, variable: str, expected: str) -> None:
         super().__init__(f"{variable}: {expected}")
         self.variable = variable
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Telegram pushes updates to `url`; this process listens on `listen_host:listen_port`.
+
+    Every request must carry `secret` in the X-Telegram-Bot-Api-Secret-Token header (PTB answers
+    403 otherwise), so only Telegram can feed the bot. Several workers share one secret.
+    """
+
+    url: str
+    listen_host: str
+    listen_port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,7 @@ class Config:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
     db_url: str | None = field(default=None, repr=False)  # postgresql://…: PostgreSQL instead of SQLite
+    webhook: Webhook | None = None  # None: long polling (the default, one process)
 
     @property
     def database(self) -> Path | str:
@@ -100,6 +119,34 @@ def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     )
 
 
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
+def _webhook(env: Mapping[str, str], token: str) -> Webhook | None:
+    url = env.get("RELANCE_WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            "RELANCE_WEBHOOK_URL", "expected the public https URL, e.g. https://relance.example.com/telegram"
+        )
+    listen = env.get("RELANCE_WEBHOOK_LISTEN", "").strip() or "0.0.0.0:8443"
+    host, _, port_text = listen.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(
+            "RELANCE_WEBHOOK_LISTEN", f"expected host:port, e.g. 127.0.0.1:8443, got {listen!r}"
+        )
+    secret = env.get("RELANCE_WEBHOOK_SECRET", "").strip()
+    if not secret:  # the same for every worker of one bot, and not guessable without the token
+        secret = hashlib.sha256(f"relance-webhook:{token}".encode()).hexdigest()
+    elif not _SECRET_RE.fullmatch(secret):
+        raise ConfigError(
+            "RELANCE_WEBHOOK_SECRET", "expected 16 to 256 characters among A-Z, a-z, 0-9, _ and -"
+        )
+    return Webhook(url=url, listen_host=host.strip("[]"), listen_port=int(port_text), secret=secret)
+
+
 def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
     env: dict[str, str] = dict(_read_dotenv(dotenv) if dotenv else {})
     env.update(os.environ if environ is None else environ)
@@ -148,9 +195,15 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
             "RELANCE_DB", "a PostgreSQL URL names its database, e.g. postgresql://relance@localhost/relance"
         )
     smtp = _smtp(env)
+    webhook = _webhook(env, token)
     secrets = tuple(
         s
-        for s in (token, smtp.password if smtp else None, urlsplit(db_url).password if db_url else None)
+        for s in (
+            token,
+            smtp.password if smtp else None,
+            urlsplit(db_url).password if db_url else None,
+            webhook.secret if webhook else None,
+        )
         if s
     )
     return Config(
@@ -165,4 +218,5 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         default_timezone=timezone,
         secrets=secrets,
         clock_start=clock_start,
+        webhook=webhook,
     )
