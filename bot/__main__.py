@@ -88,7 +88,7 @@ async def run_bot(config: Config) -> None:
     clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
     services = Services(config=config, store=store, clock=clock)
     log_email_channel(config)
-    app = build_application(services, rate_limiter=default_rate_limiter())
+    app = build_application(services, rate_limiter=default_rate_limiter(config.redis_url, config.token))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -271,8 +271,14 @@ async def after_start(app: RelanceApp) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in default])
 
 
-def default_rate_limiter() -> BaseRateLimiter[Any]:
-    return RelanceRateLimiter()
+def default_rate_limiter(redis_url: str | None = None, token: str = "") -> BaseRateLimiter[Any]:
+    """The process's own pacing; with a Redis URL, Telegram's limits are shared by every worker."""
+    if not redis_url:
+        return RelanceRateLimiter()
+    from bot.channels.shared_rate import SharedSchedule
+
+    bot_key = token.split(":", 1)[0] or "bot"  # the bot's numeric id: never the secret part
+    return RelanceRateLimiter(shared=SharedSchedule.from_url(redis_url, bot_key))
 
 
 def build_application(

@@ -64,6 +64,7 @@ class Config:
     clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
     db_url: str | None = field(default=None, repr=False)  # postgresql://…: PostgreSQL instead of SQLite
     webhook: Webhook | None = None  # None: long polling (the default, one process)
+    redis_url: str | None = field(default=None, repr=False)  # Telegram's limits shared by workers
 
     @property
     def database(self) -> Path | str:
@@ -196,6 +197,9 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         )
     smtp = _smtp(env)
     webhook = _webhook(env, token)
+    redis_url = env.get("RELANCE_REDIS_URL", "").strip() or None
+    if redis_url is not None and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("RELANCE_REDIS_URL", "expected a redis:// URL, e.g. redis://127.0.0.1:6379/0")
     secrets = tuple(
         s
         for s in (
@@ -203,6 +207,7 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
             smtp.password if smtp else None,
             urlsplit(db_url).password if db_url else None,
             webhook.secret if webhook else None,
+            urlsplit(redis_url).password if redis_url else None,
         )
         if s
     )
@@ -219,4 +224,5 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         secrets=secrets,
         clock_start=clock_start,
         webhook=webhook,
+        redis_url=redis_url,
     )
