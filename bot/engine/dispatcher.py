@@ -54,6 +54,8 @@ CONCURRENCY = 32
 MAX_ATTEMPTS = 5
 MAX_LISTED = 30
 STALE_AFTER = timedelta(days=3)
+CLAIM_LEASE = timedelta(minutes=2)
+"""A claim older than this is a dead worker's: no live send waits that long (timeouts are shorter)."""
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 PREVIEW_HOUR = 18
@@ -181,9 +183,17 @@ class Dispatcher:
             except Exception:  # one broken invoice must not stop the others
                 log.exception("dispatch of invoice %s failed", rows[0].invoice_id)
 
-    async def recover(self) -> None:
-        """At start-up: rows a crash left in `sending` become `uncertain`, and the freelancer is told."""
-        for reminder in await self.store.reminders.release_interrupted():
+    async def recover(self, *, stale_only: bool | None = None) -> None:
+        """Rows a crash left in `sending` become `uncertain`, and the freelancer is told.
+
+        At start-up on SQLite (one process) every such row is from the crashed run. On PostgreSQL
+        other workers may be sending right now: only claims older than `CLAIM_LEASE` are released,
+        at start-up and by every sweep, so a killed worker's rows are settled by the live ones.
+        """
+        if stale_only is None:
+            stale_only = self.store.db.dialect != "sqlite"
+        before = self.clock.now() - CLAIM_LEASE if stale_only else None
+        for reminder in await self.store.reminders.release_interrupted(before):
             job = await self._load(reminder)
             if job is not None:
                 await self._report_uncertain(job)
@@ -194,7 +204,7 @@ class Dispatcher:
         job = await self._load(rows[0])
         if job is None:
             for row in rows:
-                await self.store.reminders.finish(row.id, "cancelled", "invoice gone")
+                await self.store.reminders.settle_planned(row.id, "cancelled", "invoice gone")
             return
         invoice, freelancer, now = job.invoice, job.freelancer, self.clock.now()
         history = [r for r in await self.store.reminders.for_invoice(invoice.id)
@@ -213,16 +223,18 @@ class Dispatcher:
             await self._apply(decision, row, replace(job, reminder=row))
 
     async def _apply(self, decision: Decision, row: Reminder, job: Job) -> None:
+        # Every outcome but a send is conditional on the row still being planned: with several
+        # workers, another one may have claimed (and sent) it since it was read.
         if decision.action == Action.CANCEL:
-            await self.store.reminders.finish(row.id, "cancelled", decision.reason)
+            await self.store.reminders.settle_planned(row.id, "cancelled", decision.reason)
         elif decision.action == Action.SKIP:
-            await self.store.reminders.finish(row.id, "skipped", decision.reason)
+            await self.store.reminders.settle_planned(row.id, "skipped", decision.reason)
         elif decision.action == Action.HOLD:
-            await self.store.reminders.hold(row.id, decision.reason)
-            await self._ask_about_stale(job, approval=decision.approval)
+            if await self.store.reminders.hold(row.id, decision.reason):
+                await self._ask_about_stale(job, approval=decision.approval)
         elif decision.action == Action.RESCHEDULE:
             assert decision.at is not None
-            await self.store.reminders.reschedule(row.id, decision.at, decision.reason)
+            await self.store.reminders.postpone_planned(row.id, decision.at, decision.reason)
         elif await self.store.reminders.claim(row.id, self.clock.now()):
             await self.send_claimed(row, replace(job, tone=decision.tone or row.tone))
 

@@ -29,7 +29,9 @@ def _services(app: Any) -> Services:
 
 
 async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await engine_of(context.application).dispatcher.run_once()
+    dispatcher = engine_of(context.application).dispatcher
+    await dispatcher.recover(stale_only=True)  # a crashed worker's claims, settled by the live ones
+    await dispatcher.run_once()
     await resume_unanswered_claims(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
 
