@@ -13,6 +13,7 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.context import SERVICES_KEY, RelanceApp, Services
+from bot.engine.calls import resume_after_promises
 from bot.engine.claims import resume_unanswered_claims
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     if dispatcher is not None:
         await dispatcher.run_once()
     await resume_unanswered_claims(_services(context.application), context.bot)
+    await resume_after_promises(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
 
 
