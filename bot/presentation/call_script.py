@@ -8,7 +8,7 @@ Pure rendering: the dispatcher sends these, `bot.handlers.calls` answers the but
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup
 
@@ -125,3 +125,12 @@ def call_history_line(tr: Translator, outcome: CallOutcome, tz: str, client: str
     if outcome.outcome == "paid":
         return tr._("📞 {when} — courtesy call: the client has paid", when=at)
     return tr._("📞 {when} — courtesy call: no answer", when=at)
+
+
+def promise_line(tr: Translator, promised_on: date) -> Html:
+    """On the invoice card while a promise made on the call pauses its reminders."""
+    return tr._(
+        "📞 Promised on the phone: paid by {date}. Reminders resume on {resume} if it is not.",
+        date=tr.date(promised_on),
+        resume=tr.date(promised_on + timedelta(days=1)),
+    )

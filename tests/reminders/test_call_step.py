@@ -108,6 +108,9 @@ async def test_promised_date_pauses_reminders_until_the_day_after_then_they_resu
     assert ("final", "planned") not in await rows(h, s.invoice.id)
     history = (await s.user.send("/history F-1")).text
     assert "courtesy call: ACME promised to pay by 23 Dec 2026" in history
+    await s.user.send("/invoices")
+    card = await s.user.press("📄 F-1")
+    assert "Promised on the phone: paid by 23 Dec 2026. Reminders resume on 24 Dec 2026" in card.text
 
     await run_until(
         h, FINAL_DAY, utc(2026, 12, 23, 22, 59)
@@ -118,6 +121,8 @@ async def test_promised_date_pauses_reminders_until_the_day_after_then_they_resu
     assert await resume_after_promises(h.services, h.app.bot) == 1
     assert await resume_after_promises(h.services, h.app.bot) == 0  # once
     told = h.fake.last_bot_message(s.user.id)
+    await s.user.send("/invoices")
+    assert "Promised on the phone" not in (await s.user.press("📄 F-1")).text
     assert (
         "ACME promised to pay F-1 by 23 Dec 2026, and it is not marked paid: reminders resume." in told.text
     )
