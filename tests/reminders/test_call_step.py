@@ -270,3 +270,26 @@ async def test_plans_stored_before_the_call_step_keep_working(h: Harness) -> Non
     await h.services.invoice_changed(old.invoice)
     tones = [r.tone for r in await h.store.reminders.for_invoice(old.invoice.id)]
     assert tones.count("notice") == 1  # the notice already done is not planned again
+
+
+async def test_the_script_names_the_contact_who_has_a_phone(h: Harness) -> None:
+    s = await invoice_with_reminders(h)
+    other = await h.store.clients.add_contact(
+        s.invoice.client_id, name="Sam Lee", email=None, now=h.clock.now()
+    )
+    await h.store.clients.update_contact(other.id, phone="+442079460958")
+    await run_until(h, *BEFORE_THE_CALL, CALL_DAY)
+    script = h.fake.last_bot_message(s.user.id).text
+    assert "Contact: Sam Lee" in script and "Phone: +442079460958" in script and "Hello Sam Lee" in script
+
+
+async def test_a_french_freelancer_is_asked_again_in_french(h: Harness) -> None:
+    user = await onboard(h, language_code="fr")
+    s = await call_script_day(h, user)
+    prompt = await s.user.press("📞 Appelé\u00a0: date promise")
+    assert "Quelle date de paiement a été promise pour F-1 (ACME)\u00a0?" in prompt.text
+    reply = await s.user.send("bientôt")
+    assert "Par exemple\u00a0: 23 déc. 2026" in reply.text
+    reply = await s.user.send("23/12/2026")
+    assert "ACME a promis de régler F-1 au plus tard le 23 déc. 2026" in reply.text
+    assert "elles reprennent le 24 déc. 2026" in reply.text
