@@ -59,9 +59,9 @@ async def start_relance(
     fake = fake or FakeTelegram(token=TOKEN)
     store = await open_store(db_path)
     clock = FrozenClock(now)
-    services = Services(config=make_config(db_path), store=store, clock=clock, background_jobs=False)
+    services = Services(config=make_config(db_path), store=store, clock=clock)
     request = TimedFakeRequest(fake)
-    app = build_application(services, request=request, rate_limiter=rate_limiter)
+    app = build_application(services, request=request, rate_limiter=rate_limiter, background_jobs=False)
     if processor is not None:
         use_update_processor(app, processor)
     await app.initialize()

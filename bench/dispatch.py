@@ -23,6 +23,7 @@ from bench.apps import Statements, start_relance
 from bench.common import LeanTelegram, Result, Table, rate
 from bench.generate import CHAT_BASE, REF_NOW, Meta, ensure, label
 from bot.channels.ratelimit import RelanceRateLimiter
+from bot.context import engine_of
 from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN
 
@@ -114,8 +115,7 @@ async def dispatch(meta: Meta, *, due: int | None, limited: bool, profile: bool 
         conn.close()
         limiter = RelanceRateLimiter() if limited else None
         running = await start_relance(db, now=meta.ref_now, fake=fake, rate_limiter=limiter, start=False)
-        dispatcher = running.services.dispatcher
-        assert dispatcher is not None
+        dispatcher = engine_of(running.app).dispatcher
         profiler = cProfile.Profile() if profile else None
         statements = Statements(running.store)
         try:

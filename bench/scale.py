@@ -31,6 +31,7 @@ from bench.common import DATA_DIR, Result, Table, TimedTelegram, mib, percentile
 from bench.dispatch import drop, started_fake, telegram_users, working_copy
 from bench.generate import CHAT_BASE, Meta, ensure, label
 from bench.updates import timed
+from bot.context import engine_of
 from tests.fake_telegram import FakeTelegramServer
 from tests.harness import TOKEN
 
@@ -227,8 +228,7 @@ async def _big_queries(
     running: RunningApp, meta: Meta, db: Path, samples: int, captured: dict[str, list[str]]
 ) -> BigQueries:
     store, app, fake = running.store, running.app, running.fake
-    dispatcher = running.services.dispatcher
-    assert dispatcher is not None
+    dispatcher = engine_of(running.app).dispatcher
     gc.collect()  # start clean: set-up garbage is not the queries' to pay
     due_ms = []
     for _ in range(samples * 5):

@@ -17,6 +17,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TimedOut
@@ -26,11 +27,10 @@ from bot.bank.model import MAX_FILE_BYTES, CsvMapping, StatementError
 from bot.bank.service import MappingToConfirm, import_statement, render_summary
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
-from bot.context import Services
+from bot.context import Services, engine_of
 from bot.export import invoices_csv, payments_csv
 from bot.i18n import translator
 from bot.logging_setup import setup_logging
-from bot.presentation.reminder_email import smtp_settings
 from bot.storage import StorageError, open_store
 
 log = logging.getLogger("relance")
@@ -56,12 +56,39 @@ async def _initialize(app: object) -> None:
             await asyncio.sleep(delay)
 
 
+async def _receive_updates(app: Any, config: Config) -> None:
+    """Long polling (one process), or a webhook that a load balancer may spread over workers."""
+    updater = app.updater
+    hook = config.webhook
+    if hook is None:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        return
+    try:
+        await updater.start_webhook(
+            listen=hook.listen_host,
+            port=hook.listen_port,
+            url_path=hook.path,
+            webhook_url=hook.url,
+            secret_token=hook.secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+    except OSError as exc:
+        raise Stop(f"cannot listen on {hook.listen_host}:{hook.listen_port} for the webhook: {exc}") from None
+    log.info(
+        "receiving updates by webhook at %s (listening on %s:%d)",
+        hook.url,
+        hook.listen_host,
+        hook.listen_port,
+    )
+
+
 async def run_bot(config: Config) -> None:
     store = await open_store(config.database)
     clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
-    services = Services(config=config, store=store, clock=clock, smtp=smtp_settings(config.smtp))
+    services = Services(config=config, store=store, clock=clock)
     log_email_channel(config)
-    app = build_application(services, rate_limiter=default_rate_limiter())
+    app = build_application(services, rate_limiter=default_rate_limiter(config.redis_url, config.token))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -71,7 +98,7 @@ async def run_bot(config: Config) -> None:
         await app.start()
         await after_start(app)
         assert app.updater is not None
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        await _receive_updates(app, config)
         # Start-up objects live as long as the process: keep the collector from rescanning them, so
         # that full collections (25-35 ms pauses at random) do not land in users' response times.
         gc.collect()
@@ -79,8 +106,7 @@ async def run_bot(config: Config) -> None:
         log.info("Relance is running as @%s; press Ctrl+C to stop", app.bot.username)
         await stop.wait()
         log.info("stopping")
-        if services.dispatcher is not None:
-            services.dispatcher.stop()
+        engine_of(app).dispatcher.stop()
         await app.updater.stop()
         await app.stop()
         await services.drain()
@@ -195,6 +221,29 @@ async def _import_statement(
         await store.close()
 
 
+def _migrate_to_postgres(sqlite_path: Path, url: str) -> int:
+    """Copy, verify, and print one line per table; no bot token needed (the bot must be stopped)."""
+    from bot.storage.copy import migrate_to_postgres
+    from bot.storage.postgres import is_postgres_url
+
+    if not is_postgres_url(url):
+        print(f"relance: expected a postgresql:// URL, e.g. postgresql://relance@localhost/relance, got {url!r}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if not sqlite_path.is_file():
+        print(f"relance: no SQLite database at {sqlite_path}", file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(migrate_to_postgres(sqlite_path, url))
+    except StorageError as exc:
+        print(f"relance: {exc}", file=sys.stderr)
+        return 2
+    for table in report.tables:
+        print(f"{table.table:<28} {table.rows:>9} rows  sha256 {table.checksum[:16]}")
+    print(f"copied and verified {report.rows} rows in {len(report.tables)} tables; set RELANCE_DB to the URL")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="relance", description="Relance: polite reminders for unpaid invoices."
@@ -216,7 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     bank.add_argument("--columns", action="append", metavar="ROLE=COLUMN",
                       help="CSV columns for an unknown layout (date, amount or credit/debit, counterparty, "
                       "remittance, currency, transaction_id); remembered for this header")  # fmt: skip
+    copy = sub.add_parser(
+        "migrate-to-postgres", help="copy a SQLite installation into an empty PostgreSQL database, verified"
+    )
+    copy.add_argument("sqlite_path", type=Path, help="the SQLite file (RELANCE_DB until now)")
+    copy.add_argument("url", help="postgresql://user@host:5432/database (the new RELANCE_DB)")
     args = parser.parse_args(argv)
+    if args.command == "migrate-to-postgres":
+        return _migrate_to_postgres(args.sqlite_path, args.url)
     try:
         config = load_config()
         setup_logging(config.log_level, config.secrets)

@@ -23,8 +23,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.email import EmailSender
 from bot.channels.ratelimit import RelanceRateLimiter
-from bot.context import SERVICES_KEY, RelanceApp, RelanceContext, Services
+from bot.context import ENGINE_KEY, SERVICES_KEY, Engine, RelanceApp, RelanceContext, Services
 from bot.domain import zones
 from bot.engine import jobs
 from bot.engine.dispatcher import Dispatcher
@@ -271,8 +272,14 @@ async def after_start(app: RelanceApp) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in default])
 
 
-def default_rate_limiter() -> BaseRateLimiter[Any]:
-    return RelanceRateLimiter()
+def default_rate_limiter(redis_url: str | None = None, token: str = "") -> BaseRateLimiter[Any]:
+    """The process's own pacing; with a Redis URL, Telegram's limits are shared by every worker."""
+    if not redis_url:
+        return RelanceRateLimiter()
+    from bot.channels.shared_rate import SharedSchedule
+
+    bot_key = token.split(":", 1)[0] or "bot"  # the bot's numeric id: never the secret part
+    return RelanceRateLimiter(shared=SharedSchedule.from_url(redis_url, bot_key))
 
 
 def build_application(
@@ -281,7 +288,9 @@ def build_application(
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    background_jobs: bool = True,
 ) -> RelanceApp:
+    """The application with every handler; `background_jobs=False` leaves the JobQueue idle (tests)."""
     config = services.config
     builder = (
         ApplicationBuilder()
@@ -301,9 +310,13 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     app: RelanceApp = builder.build()
     app.bot_data[SERVICES_KEY] = services
-    services.dispatcher = Dispatcher(services.store, services.clock, app.bot, smtp=services.smtp)
+    smtp = services.smtp
+    dispatcher = Dispatcher(
+        services.store, services.clock, app.bot, mailer=None if smtp is None else (lambda: EmailSender(smtp))
+    )
+    app.bot_data[ENGINE_KEY] = Engine(dispatcher=dispatcher, background_jobs=background_jobs)
     planner = ReminderPlanner(services.store, services.clock, rearm=lambda: jobs.rearm(app))
-    services.invoice_listeners.append(planner.replan)
+    services.on_invoice_changed(planner.replan)
 
     # An invitation link (/start <token>) comes before the freelancer's /start and its onboarding.
     app.add_handler(

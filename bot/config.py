@@ -6,22 +6,22 @@ naming the variable and the expected form, instead of failing later in the middl
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.channels.email import SmtpSettings
 
 SUPPORTED_LOCALES = ("en", "fr")
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-
-SmtpSecurity = Literal["starttls", "tls", "none"]
 
 
 class ConfigError(Exception):
@@ -33,13 +33,21 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    username: str | None
-    password: str | None = field(repr=False)
-    security: SmtpSecurity
-    sender: str
+class Webhook:
+    """Telegram pushes updates to `url`; this process listens on `listen_host:listen_port`.
+
+    Every request must carry `secret` in the X-Telegram-Bot-Api-Secret-Token header (PTB answers
+    403 otherwise), so only Telegram can feed the bot. Several workers share one secret.
+    """
+
+    url: str
+    listen_host: str
+    listen_port: int
+    secret: str = field(repr=False)
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,13 @@ class Config:
     db_path: Path
     default_locale: str
     log_level: str
-    smtp: SmtpConfig | None
+    smtp: SmtpSettings | None
     default_timezone: str = "Europe/Paris"
     secrets: tuple[str, ...] = field(default=(), repr=False)
     clock_start: datetime | None = None  # tests and demos only: the process's clock starts there
     db_url: str | None = field(default=None, repr=False)  # postgresql://…: PostgreSQL instead of SQLite
+    webhook: Webhook | None = None  # None: long polling (the default, one process)
+    redis_url: str | None = field(default=None, repr=False)  # Telegram's limits shared by workers
 
     @property
     def database(self) -> Path | str:
@@ -86,7 +96,7 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
     host = env.get("SMTP_HOST", "").strip()
     if not host:
         return None
@@ -100,7 +110,7 @@ def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
     sender = env.get("SMTP_FROM", "").strip()
     if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", sender):
         raise ConfigError("SMTP_FROM", "expected the sender address, e.g. relance@example.com")
-    return SmtpConfig(
+    return SmtpSettings(
         host=host,
         port=int(port_text),
         username=env.get("SMTP_USERNAME", "").strip() or None,
@@ -108,6 +118,34 @@ def _smtp(env: Mapping[str, str]) -> SmtpConfig | None:
         security=security,  # type: ignore[arg-type]
         sender=sender,
     )
+
+
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{16,256}")
+
+
+def _webhook(env: Mapping[str, str], token: str) -> Webhook | None:
+    url = env.get("RELANCE_WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            "RELANCE_WEBHOOK_URL", "expected the public https URL, e.g. https://relance.example.com/telegram"
+        )
+    listen = env.get("RELANCE_WEBHOOK_LISTEN", "").strip() or "0.0.0.0:8443"
+    host, _, port_text = listen.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(
+            "RELANCE_WEBHOOK_LISTEN", f"expected host:port, e.g. 127.0.0.1:8443, got {listen!r}"
+        )
+    secret = env.get("RELANCE_WEBHOOK_SECRET", "").strip()
+    if not secret:  # the same for every worker of one bot, and not guessable without the token
+        secret = hashlib.sha256(f"relance-webhook:{token}".encode()).hexdigest()
+    elif not _SECRET_RE.fullmatch(secret):
+        raise ConfigError(
+            "RELANCE_WEBHOOK_SECRET", "expected 16 to 256 characters among A-Z, a-z, 0-9, _ and -"
+        )
+    return Webhook(url=url, listen_host=host.strip("[]"), listen_port=int(port_text), secret=secret)
 
 
 def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None = Path(".env")) -> Config:
@@ -158,9 +196,19 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
             "RELANCE_DB", "a PostgreSQL URL names its database, e.g. postgresql://relance@localhost/relance"
         )
     smtp = _smtp(env)
+    webhook = _webhook(env, token)
+    redis_url = env.get("RELANCE_REDIS_URL", "").strip() or None
+    if redis_url is not None and urlsplit(redis_url).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("RELANCE_REDIS_URL", "expected a redis:// URL, e.g. redis://127.0.0.1:6379/0")
     secrets = tuple(
         s
-        for s in (token, smtp.password if smtp else None, urlsplit(db_url).password if db_url else None)
+        for s in (
+            token,
+            smtp.password if smtp else None,
+            urlsplit(db_url).password if db_url else None,
+            webhook.secret if webhook else None,
+            urlsplit(redis_url).password if redis_url else None,
+        )
         if s
     )
     return Config(
@@ -175,4 +223,6 @@ def load_config(environ: Mapping[str, str] | None = None, *, dotenv: Path | None
         default_timezone=timezone,
         secrets=secrets,
         clock_start=clock_start,
+        webhook=webhook,
+        redis_url=redis_url,
     )

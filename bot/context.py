@@ -18,18 +18,31 @@ if TYPE_CHECKING:
     from bot.engine.dispatcher import Dispatcher
 
 SERVICES_KEY = "relance.services"
+ENGINE_KEY = "relance.engine"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """What the entry point builds before the application: settings, storage, time.
+
+    Frozen: nothing is attached after the build. Parts that need the built application (the
+    dispatcher, which sends with its bot) live in `Engine`; they subscribe to invoice changes
+    through `on_invoice_changed`.
+    """
+
     config: Config
     store: Store
     clock: Clock
-    smtp: SmtpSettings | None = None
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     invoice_listeners: list[Callable[[Invoice], Awaitable[None]]] = field(default_factory=list)
-    background_jobs: bool = True  # the JobQueue wakes the dispatcher; tests drive it by hand instead
-    dispatcher: Dispatcher | None = None
+
+    @property
+    def smtp(self) -> SmtpSettings | None:
+        """The operator's SMTP settings; None when e-mail is off."""
+        return self.config.smtp
+
+    def on_invoice_changed(self, listener: Callable[[Invoice], Awaitable[None]]) -> None:
+        self.invoice_listeners.append(listener)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run work in the background, keeping a reference so shutdown (and tests) can wait for it."""
@@ -47,6 +60,22 @@ class Services:
         """Wait until background work, including work it spawns, is finished."""
         while self.tasks:
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The reminder engine, built with the application (it sends through the application's bot).
+
+    `background_jobs` False leaves the JobQueue idle: the test harness drives the dispatcher itself.
+    """
+
+    dispatcher: Dispatcher
+    background_jobs: bool = True
+
+
+def engine_of(app: Any) -> Engine:
+    engine: Engine = app.bot_data[ENGINE_KEY]
+    return engine
 
 
 class RelanceContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
@@ -68,8 +97,7 @@ class RelanceContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any
 
     @property
     def dispatcher(self) -> Dispatcher:
-        assert self.services.dispatcher is not None
-        return self.services.dispatcher
+        return engine_of(self.application).dispatcher
 
     @property
     def clock(self) -> Clock:

@@ -18,7 +18,8 @@ from bot.app import after_start, build_application
 from bot.channels.email import SmtpSettings
 from bot.clock import FrozenClock
 from bot.config import Config
-from bot.context import RelanceApp, Services
+from bot.context import RelanceApp, Services, engine_of
+from bot.engine.dispatcher import Dispatcher
 from bot.storage import Store, open_store
 from tests.databases import database_for
 from tests.fake_telegram import FakeMessage, FakeRequest, FakeTelegram
@@ -69,10 +70,13 @@ class Harness:
     store: Store
     allowed_errors: list[str] = field(default_factory=list)
 
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return engine_of(self.app).dispatcher
+
     async def dispatch(self) -> int:
         """What the JobQueue would do when reminders are due at the (frozen) current time."""
-        assert self.services.dispatcher is not None
-        handled = await self.services.dispatcher.run_once()
+        handled = await self.dispatcher.run_once()
         await self.services.drain()
         return handled
 
@@ -150,16 +154,17 @@ async def start_harness(
     rate_limiter: Any = None,
     **config: Any,
 ) -> Harness:
-    """``smtp``: e-mail settings (e.g. a test SMTP server's); the config keeps ``smtp=None`` either way.
+    """``smtp``: e-mail settings (e.g. a test SMTP server's), the operator's SMTP_* settings in the config.
     ``read_timeout``: how long a Bot API call may take before PTB raises TimedOut."""
     fake = fake or FakeTelegram(token=TOKEN)
     store = await open_store(await database_for(db_path))
     clock = FrozenClock(START)
-    services = Services(
-        config=make_config(db_path, **config), store=store, clock=clock, smtp=smtp, background_jobs=False
-    )
+    services = Services(config=make_config(db_path, **{"smtp": smtp, **config}), store=store, clock=clock)
     app = build_application(
-        services, request=FakeRequest(fake, read_timeout=read_timeout), rate_limiter=rate_limiter
+        services,
+        request=FakeRequest(fake, read_timeout=read_timeout),
+        rate_limiter=rate_limiter,
+        background_jobs=False,
     )
     await app.initialize()
     await app.start()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -101,3 +105,69 @@ def test_backup_makes_a_consistent_copy(tmp_path: Path) -> None:
 
     with sqlite3.connect(tmp_path / "copy.sqlite3") as copy:
         assert copy.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] >= 1
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _post(port: int, update: dict[str, object], secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram", data=json.dumps(update).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+
+
+def test_webhook_mode_answers_what_telegram_pushes_and_refuses_a_wrong_secret(
+    tmp_path: Path, server: FakeTelegramServer
+) -> None:
+    port = _free_port()
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "RELANCE_DB": str(tmp_path / "relance.sqlite3"),
+        "RELANCE_WEBHOOK_URL": "https://relance.example.com/telegram",
+        "RELANCE_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+    }
+    log_path = tmp_path / "relance.log"
+    with log_path.open("w") as log:
+        proc = relance(tmp_path, env, "run", log=log)
+    fake = server.fake
+    try:
+        assert wait_until(lambda: fake.webhook_url != "", 20), "the bot never called setWebhook"
+        assert fake.webhook_url == "https://relance.example.com/telegram"
+        secret = fake.webhook_secret
+        assert len(secret) >= 16 and TOKEN not in secret
+        fake.add_user(42, first_name="Zoé", language_code="fr")
+        update = fake.message_update(42, "/start")
+        assert wait_until(lambda: _post(port, update, secret) == 200, 20)
+        assert wait_until(lambda: len(fake.bot_messages(42)) >= 1, 20), "the pushed /start got no answer"
+        assert "Bonjour" in fake.bot_messages(42)[0].text
+        forged = fake.message_update(42, "/help")
+        assert _post(port, forged, "not-the-secret-at-all") == 403
+        assert _post(port, forged, None) == 403
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, log_path.read_text()[-2000:]
+    logs = log_path.read_text()
+    assert "receiving updates by webhook at https://relance.example.com/telegram" in logs
+    assert secret not in logs and TOKEN not in logs
+
+
+def test_a_webhook_url_that_is_not_https_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "RELANCE_WEBHOOK_URL": "http://relance.example.com/telegram"}
+    proc = relance(tmp_path, env, "run")
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 2
+    assert "RELANCE_WEBHOOK_URL" in err and "https" in err and "Traceback" not in err

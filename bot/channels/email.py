@@ -26,7 +26,8 @@ from aiosmtplib import (
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
-from email_validator import EmailNotValidError, validate_email
+
+from bot.domain import validation
 
 SmtpSecurity = Literal["starttls", "tls", "none"]
 
@@ -138,10 +139,9 @@ def validate_address(address: str) -> str:
     domain comes back in its ASCII (punycode) form.
     """
     try:
-        result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as exc:
-        raise InvalidEmail(f"invalid e-mail address {address!r}: {exc}") from exc
-    return result.ascii_email or result.normalized
+        return validation.email_address(address)
+    except validation.InvalidValue as exc:
+        raise InvalidEmail(f"invalid e-mail address {address!r}: {exc.__cause__ or exc}") from exc
 
 
 def thread_root_id(thread_key: str, domain: str) -> str:

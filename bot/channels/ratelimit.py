@@ -14,10 +14,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram._utils.types import JSONDict
 from telegram.ext import AIORateLimiter
+
+if TYPE_CHECKING:
+    from bot.channels.shared_rate import SharedSchedule
 
 PER_CHAT = {"per_chat": True}
 #: Bot API methods that put a new message in a chat (Telegram's "one message per second per chat").
@@ -29,6 +31,8 @@ NEW_MESSAGE_METHODS = frozenset(
     }
 )  # fmt: skip
 _MAX_TRACKED_CHATS = 10_000
+
+JSONDict = dict[str, Any]  # what a Bot API call returns (PTB keeps its alias private)
 
 
 OVERALL_PER_SECOND = 26
@@ -60,8 +64,12 @@ class RelanceRateLimiter(AIORateLimiter):
         max_retries: int = 3,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        shared: SharedSchedule | None = None,
     ) -> None:
-        """`monotonic` and `sleep` measure and wait between a chat's messages (a test passes virtual ones)."""
+        """`monotonic` and `sleep` measure and wait between a chat's messages (a test passes virtual ones).
+
+        `shared`: the limits kept in Redis for every worker of this bot (bot.channels.shared_rate);
+        when it cannot be reached, this process paces itself as without it."""
         super().__init__(
             overall_max_rate=OVERALL_BURST,
             overall_time_period=OVERALL_BURST / overall_per_second,
@@ -70,6 +78,12 @@ class RelanceRateLimiter(AIORateLimiter):
         self._chats: OrderedDict[int, _ChatPace] = OrderedDict()
         self._monotonic = monotonic
         self._sleep = sleep
+        self._shared = shared
+
+    async def shutdown(self) -> None:
+        if self._shared is not None:
+            await self._shared.close()
+        await super().shutdown()
 
     def _pace(self, chat_id: int) -> _ChatPace:
         pace = self._chats.pop(chat_id, None) or _ChatPace()
@@ -90,6 +104,10 @@ class RelanceRateLimiter(AIORateLimiter):
         retries = rate_limit_args if isinstance(rate_limit_args, int) else None
         chat_id = _as_chat_id(data.get("chat_id"))
         paced = rate_limit_args == PER_CHAT or endpoint in NEW_MESSAGE_METHODS
+        if self._shared is not None and chat_id is not None:
+            private = paced and chat_id > 0
+            if await self._shared.wait_turn(chat_id if private else None):
+                return await super().process_request(callback, args, kwargs, endpoint, data, retries)
         if paced and chat_id is not None and chat_id > 0:
             pace = self._pace(chat_id)
             async with pace.lock:

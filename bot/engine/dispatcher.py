@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -34,7 +34,6 @@ from bot.channels.email import (
     EmailSender,
     EmailTransientError,
     InvalidEmail,
-    SmtpSettings,
 )
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
@@ -57,6 +56,8 @@ CONCURRENCY = 32
 MAX_ATTEMPTS = 5
 MAX_LISTED = 30
 STALE_AFTER = timedelta(days=3)
+CLAIM_LEASE = timedelta(minutes=2)
+"""A claim older than this is a dead worker's: no live send waits that long (timeouts are shorter)."""
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 PREVIEW_HOUR = 18
@@ -134,10 +135,11 @@ class Dispatcher:
         bot: ExtBot[Any],
         concurrency: int = CONCURRENCY,
         *,
-        smtp: SmtpSettings | None = None,
+        mailer: Callable[[], EmailSender] | None = None,
     ) -> None:
+        """`mailer` opens an SMTP sender (one per run, on the first e-mail); None: e-mail is off."""
         self.store, self.clock, self.bot = store, clock, bot
-        self.smtp = smtp
+        self._new_mailer = mailer
         self._mailer: EmailSender | None = None  # one SMTP connection per run, opened on the first e-mail
         self._mail_down: str | None = None  # the server was unreachable in this run: the rest waits too
         self._lock = asyncio.Lock()
@@ -183,9 +185,17 @@ class Dispatcher:
             except Exception:  # one broken invoice must not stop the others
                 log.exception("dispatch of invoice %s failed", rows[0].invoice_id)
 
-    async def recover(self) -> None:
-        """At start-up: rows a crash left in `sending` become `uncertain`, and the freelancer is told."""
-        for reminder in await self.store.reminders.release_interrupted():
+    async def recover(self, *, stale_only: bool | None = None) -> None:
+        """Rows a crash left in `sending` become `uncertain`, and the freelancer is told.
+
+        At start-up on SQLite (one process) every such row is from the crashed run. On PostgreSQL
+        other workers may be sending right now: only claims older than `CLAIM_LEASE` are released,
+        at start-up and by every sweep, so a killed worker's rows are settled by the live ones.
+        """
+        if stale_only is None:
+            stale_only = self.store.db.dialect != "sqlite"
+        before = self.clock.now() - CLAIM_LEASE if stale_only else None
+        for reminder in await self.store.reminders.release_interrupted(before):
             job = await self._load(reminder)
             if job is not None:
                 await self._report_uncertain(job)
@@ -196,7 +206,7 @@ class Dispatcher:
         job = await self._load(rows[0])
         if job is None:
             for row in rows:
-                await self.store.reminders.finish(row.id, "cancelled", "invoice gone")
+                await self.store.reminders.settle_planned(row.id, "cancelled", "invoice gone")
             return
         invoice, freelancer, now = job.invoice, job.freelancer, self.clock.now()
         history = [r for r in await self.store.reminders.for_invoice(invoice.id)
@@ -215,16 +225,18 @@ class Dispatcher:
             await self._apply(decision, row, replace(job, reminder=row))
 
     async def _apply(self, decision: Decision, row: Reminder, job: Job) -> None:
+        # Every outcome but a send is conditional on the row still being planned: with several
+        # workers, another one may have claimed (and sent) it since it was read.
         if decision.action == Action.CANCEL:
-            await self.store.reminders.finish(row.id, "cancelled", decision.reason)
+            await self.store.reminders.settle_planned(row.id, "cancelled", decision.reason)
         elif decision.action == Action.SKIP:
-            await self.store.reminders.finish(row.id, "skipped", decision.reason)
+            await self.store.reminders.settle_planned(row.id, "skipped", decision.reason)
         elif decision.action == Action.HOLD:
-            await self.store.reminders.hold(row.id, decision.reason)
-            await self._ask_about_stale(job, approval=decision.approval)
+            if await self.store.reminders.hold(row.id, decision.reason):
+                await self._ask_about_stale(job, approval=decision.approval)
         elif decision.action == Action.RESCHEDULE:
             assert decision.at is not None
-            await self.store.reminders.reschedule(row.id, decision.at, decision.reason)
+            await self.store.reminders.postpone_planned(row.id, decision.at, decision.reason)
         elif await self.store.reminders.claim(row.id, self.clock.now()):
             await self.send_claimed(row, replace(job, tone=decision.tone or row.tone))
 
@@ -318,7 +330,7 @@ class Dispatcher:
         """One e-mail to every e-mail contact chosen for reminders, in the invoice's thread."""
         addresses = tuple(dict.fromkeys(c.email for c in contacts if c.email))
         recipient = "email:" + ", ".join(addresses)
-        if self.smtp is None:
+        if self._new_mailer is None:
             reason = "no channel: e-mail sending is off on this bot (SMTP_HOST is not set)"
             return [Delivery(Outcome.PERMANENT, "email", recipient, reason=reason)]
         if self._mail_down is not None:  # no need to wait for one connection timeout per reminder
@@ -373,7 +385,7 @@ class Dispatcher:
                     "them. Add their e-mail address in /clients.",
                     **values,
                 )
-            elif self.smtp is None:
+            elif self._new_mailer is None:
                 text = tr._(
                     "🚫 {name} ({client}) blocked the bot in Telegram, and e-mail sending is off on this bot: "
                     "I have no other channel to remind them.",
@@ -386,9 +398,9 @@ class Dispatcher:
         return bool(contact.email)
 
     def _email_sender(self) -> EmailSender:
-        assert self.smtp is not None
+        assert self._new_mailer is not None
         if self._mailer is None:
-            self._mailer = EmailSender(self.smtp)
+            self._mailer = self._new_mailer()
         return self._mailer
 
     async def _close_mailer(self) -> None:

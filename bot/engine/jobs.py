@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.ext import ContextTypes
 
-from bot.context import SERVICES_KEY, RelanceApp, Services
+from bot.context import SERVICES_KEY, RelanceApp, Services, engine_of
 from bot.engine.calls import resume_after_promises
 from bot.engine.claims import resume_unanswered_claims
 
@@ -30,9 +30,9 @@ def _services(app: Any) -> Services:
 
 
 async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
-    dispatcher = _services(context.application).dispatcher
-    if dispatcher is not None:
-        await dispatcher.run_once()
+    dispatcher = engine_of(context.application).dispatcher
+    await dispatcher.recover(stale_only=True)  # a crashed worker's claims, settled by the live ones
+    await dispatcher.run_once()
     await resume_unanswered_claims(_services(context.application), context.bot)
     await resume_after_promises(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
@@ -40,8 +40,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _hourly(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = _services(context.application)
-    if services.dispatcher is not None:
-        await services.dispatcher.hourly(services.clock.now())
+    await engine_of(context.application).dispatcher.hourly(services.clock.now())
 
 
 def next_full_hour(now: datetime) -> datetime:
@@ -50,12 +49,12 @@ def next_full_hour(now: datetime) -> datetime:
 
 async def rearm(app: RelanceApp) -> None:
     """One wake-up job at the earliest planned reminder (replacing the previous one)."""
-    services = _services(app)
-    if not services.background_jobs or app.job_queue is None or services.dispatcher is None:
+    services, engine = _services(app), engine_of(app)
+    if not engine.background_jobs or app.job_queue is None:
         return
     for job in app.job_queue.get_jobs_by_name(WAKE_JOB):
         job.schedule_removal()
-    when = await services.dispatcher.next_wake()
+    when = await engine.dispatcher.next_wake()
     if when is None:
         return
     delay = max(timedelta(seconds=1), when - services.clock.now())
@@ -66,10 +65,9 @@ async def rearm(app: RelanceApp) -> None:
 
 async def install(app: RelanceApp) -> None:
     """At start: recover interrupted sends, start the safety sweep, arm the first wake-up."""
-    services = _services(app)
-    if services.dispatcher is not None:
-        await services.dispatcher.recover()
-    if not services.background_jobs or app.job_queue is None:
+    engine = engine_of(app)
+    await engine.dispatcher.recover()
+    if not engine.background_jobs or app.job_queue is None:
         return
     app.job_queue.run_repeating(
         _dispatch,
@@ -81,7 +79,7 @@ async def install(app: RelanceApp) -> None:
     app.job_queue.run_repeating(
         _hourly,
         interval=timedelta(hours=1),
-        first=next_full_hour(services.clock.now()),  # on the hour: previews at 18:00, digests at 09:00
+        first=next_full_hour(_services(app).clock.now()),  # on the hour: previews at 18:00, digests at 09:00
         name=HOURLY_JOB,
         job_kwargs={"misfire_grace_time": HOURLY_GRACE_SECONDS, "coalesce": True, "max_instances": 1},
     )

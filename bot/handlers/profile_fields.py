@@ -5,17 +5,11 @@ Onboarding and /settings share these, so a value is checked the same way whereve
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from holidays import list_supported_countries
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
-
-from bot.channels.email import InvalidEmail, validate_address
+from bot.domain import validation
 from bot.domain.contact_details import AddressError, one_line_address, parse_postal_address
 from bot.domain.dates import holiday_subdivisions, parse_subdivision, subdivision_name
 from bot.domain.money import AmountError, parse_currency
@@ -24,7 +18,8 @@ from bot.handlers.addresses import address_problem
 from bot.i18n import N_, SUPPORTED, Html, Translator
 from bot.storage import Freelancer
 
-MAX_NAME_LENGTH = 80
+MAX_NAME_LENGTH = validation.MAX_NAME_LENGTH
+clean_text = validation.clean_text
 
 
 class Invalid(Exception):
@@ -37,35 +32,27 @@ class Invalid(Exception):
         self.choices = choices or []
 
 
-def clean_text(text: str) -> str:
-    """Drop control and format characters (NUL, zero-width, RTL marks) and fold white space."""
-    kept = "".join(c for c in text if unicodedata.category(c)[0] != "C")
-    return " ".join(kept.split())
-
-
 def parse_name(text: str, tr: Translator, example: str) -> str:
     """A client or contact name: 1 to 80 characters, no control characters, white space folded."""
-    if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in text):
-        raise Invalid(
-            tr._(
+    try:
+        return validation.name(text)
+    except validation.InvalidValue as exc:
+        if exc.problem is validation.Problem.CONTROL_CHARACTERS:
+            message = tr._(
                 "That name contains invisible control characters. Please type it again, for example: {example}.",
                 example=example,
             )
-        )
-    name = clean_text(" ".join(text.split()))
-    if not name:
-        raise Invalid(tr._("Please type a name, for example: {example}.", example=example))
-    if len(name) > MAX_NAME_LENGTH:
-        raise Invalid(
-            tr._(
+        elif exc.problem is validation.Problem.TOO_LONG:
+            message = tr._(
                 "That name is too long ({length} characters). Please keep it to {limit} at most, "
                 "for example: {example}.",
-                length=len(name),
+                length=exc.length,
                 limit=MAX_NAME_LENGTH,
                 example=example,
             )
-        )
-    return name
+        else:
+            message = tr._("Please type a name, for example: {example}.", example=example)
+        raise Invalid(message) from None
 
 
 def _postal_address(text: str, tr: Translator) -> str:
@@ -81,10 +68,9 @@ def _name(text: str, tr: Translator) -> str:
 
 def validate_email_address(text: str, tr: Translator) -> str:
     """Accept exactly what the e-mail channel can send to (its `validate_address`), normalized."""
-    address = "" if "\r" in text or "\n" in text.strip() else clean_text(text)
     try:
-        return validate_address(address)
-    except InvalidEmail:
+        return validation.typed_email_address(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._("That is not a valid e-mail address. Please type one, for example claire@example.com.")
         ) from None
@@ -139,15 +125,15 @@ def _place_label(place: Place, places: tuple[Place, ...], tr: Translator) -> str
 
 
 def _country(text: str, tr: Translator) -> str:
-    code = clean_text(text).upper()
-    if code not in list_supported_countries():
+    try:
+        return validation.holiday_country(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._(
                 "Unknown country code. Please type the two-letter code of the country whose public "
                 "holidays apply to you, for example FR, BE or CA."
             )
-        )
-    return code
+        ) from None
 
 
 def _language(text: str, tr: Translator) -> str:
@@ -158,18 +144,18 @@ def _language(text: str, tr: Translator) -> str:
 
 
 def _payment_term(text: str, tr: Translator) -> int:
-    digits = re.fullmatch(r"(\d{1,3})\s*(j|d|jours?|days?)?", clean_text(text).lower())
-    if not digits or not 0 <= int(digits[1]) <= 120:
+    try:
+        return validation.payment_term_days(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._("Please type a number of days between 0 and 120, for example 30 (the usual term in France).")
-        )
-    return int(digits[1])
+        ) from None
 
 
 def _iban(text: str, tr: Translator) -> str:
     try:
-        return IBAN(clean_text(text)[:60]).compact
-    except SchwiftyException:
+        return validation.iban(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._(
                 "That IBAN is not valid (its check digits do not match). Please copy it again from your "
@@ -180,29 +166,27 @@ def _iban(text: str, tr: Translator) -> str:
 
 def _bic(text: str, tr: Translator) -> str:
     try:
-        return str(BIC(clean_text(text)[:20]))
-    except SchwiftyException:
+        return validation.bic(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._("That BIC is not valid. It has 8 or 11 characters, for example AGRIFRPP.")
         ) from None
 
 
 def _payment_link(text: str, tr: Translator) -> str:
-    link = clean_text(text)
-    if not re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", link) or len(link) > 300:
+    try:
+        return validation.payment_link(text)
+    except validation.InvalidValue:
         raise Invalid(
             tr._("A payment link must start with https://, for example https://buy.stripe.com/abc123.")
-        )
-    return link
+        ) from None
 
 
 def _send_time(text: str, tr: Translator) -> str:
-    match = re.fullmatch(r"(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?", clean_text(text))
-    if match:
-        hour, minute = int(match[1]), int(match[2] or 0)
-        if 8 <= hour < 20 and minute < 60:
-            return f"{hour:02d}:{minute:02d}"
-    raise Invalid(tr._("Please type a time between 08:00 and 19:59, for example 09:30."))
+    try:
+        return validation.send_time(text)
+    except validation.InvalidValue:
+        raise Invalid(tr._("Please type a time between 08:00 and 19:59, for example 09:30.")) from None
 
 
 APPROVAL_MODES = {"auto": N_("Send unless I skip"), "manual": N_("Send only what I approve")}

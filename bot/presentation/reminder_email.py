@@ -14,8 +14,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import PurePosixPath
 
-from bot.channels.email import Attachment, InlineImage, ReminderEmail, SmtpSettings
-from bot.config import SmtpConfig
+from bot.channels.email import Attachment, InlineImage, ReminderEmail
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.i18n import translator
 from bot.presentation.reminder_text import ReminderText, client_locale, render_reminder
@@ -34,20 +33,6 @@ line-height: 1.5; color: #222222; max-width: 640px;">
 </html>
 """
 _QR = '<p><img src="cid:{cid}" alt="{caption}"><br><small>{caption}</small></p>\n'
-
-
-def smtp_settings(config: SmtpConfig | None) -> SmtpSettings | None:
-    """What the e-mail channel needs from the operator's SMTP_* settings; None keeps e-mail off."""
-    if config is None:
-        return None
-    return SmtpSettings(
-        host=config.host,
-        port=config.port,
-        username=config.username,
-        password=config.password,
-        security=config.security,
-        sender=config.sender,
-    )
 
 
 def one_line(text: str) -> str:

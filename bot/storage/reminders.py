@@ -161,6 +161,24 @@ class Reminders:
             (status, reason, channel, reminder_id),
         )
 
+    async def settle_planned(self, reminder_id: int, status: str, reason: str) -> bool:
+        """A planned row the dispatcher decided not to send (skipped, cancelled): only while it is
+        still planned, so a row another worker claimed meanwhile keeps that worker's outcome."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET status = ?, last_error = ? WHERE id = ? AND status = 'planned'",
+            (status, reason, reminder_id),
+        )
+        return cursor.rowcount == 1
+
+    async def postpone_planned(self, reminder_id: int, when: datetime, reason: str | None = None) -> bool:
+        """A planned row moved later (quiet hours, one per day), only while nobody has claimed it."""
+        cursor = await self._db.execute(
+            "UPDATE reminders SET scheduled_at = ?, last_error = COALESCE(?, last_error) "
+            "WHERE id = ? AND status = 'planned'",
+            (_stamp(when), reason, reminder_id),
+        )
+        return cursor.rowcount == 1
+
     async def reschedule(self, reminder_id: int, when: datetime, reason: str | None = None) -> None:
         """Back to planned at a later time (quiet hours, one per day, a transient error)."""
         await self._db.execute(
@@ -169,20 +187,37 @@ class Reminders:
             (_stamp(when), reason, reminder_id),
         )
 
-    async def hold(self, reminder_id: int, reason: str) -> None:
-        await self._db.execute(
+    async def hold(self, reminder_id: int, reason: str) -> bool:
+        cursor = await self._db.execute(
             "UPDATE reminders SET status = 'held', last_error = ? WHERE id = ? AND status = 'planned'",
             (reason, reminder_id),
         )
+        return cursor.rowcount == 1
 
-    async def release_interrupted(self) -> list[Reminder]:
-        """Rows left `sending` by a crash become `uncertain`: maybe delivered, never resent blindly."""
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reminders WHERE status = 'sending'")
-        await self._db.execute(
-            "UPDATE reminders SET status = 'uncertain', last_error = 'interrupted while sending' "
-            "WHERE status = 'sending'"
-        )
-        return [_reminder(r) for r in rows]
+    async def release_interrupted(self, claimed_before: datetime | None = None) -> list[Reminder]:
+        """Rows left `sending` by a crash become `uncertain`: maybe delivered, never resent blindly.
+
+        `claimed_before`: only rows claimed before then (another live worker may be sending the
+        newer ones); None: every `sending` row (one process, at its start). Each row is moved by
+        a conditional UPDATE, so a row another worker finished meanwhile is left alone.
+        """
+        if claimed_before is None:
+            rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM reminders WHERE status = 'sending'")
+        else:
+            rows = await self._db.fetchall(
+                f"SELECT {_COLUMNS} FROM reminders WHERE status = 'sending' AND claimed_at < ?",
+                (_stamp(claimed_before),),
+            )
+        released = []
+        for row in rows:
+            cursor = await self._db.execute(
+                "UPDATE reminders SET status = 'uncertain', last_error = 'interrupted while sending' "
+                "WHERE id = ? AND status = 'sending'",
+                (row["id"],),
+            )
+            if cursor.rowcount == 1:
+                released.append(_reminder(row))
+        return released
 
     async def approve(self, reminder_id: int) -> None:
         await self._db.execute("UPDATE reminders SET approved = 1 WHERE id = ?", (reminder_id,))

@@ -18,7 +18,6 @@ from bot.channels.email import SmtpSettings
 from bot.config import load_config
 from bot.handlers.profile_fields import Invalid, validate_email_address
 from bot.i18n import translator
-from bot.presentation.reminder_email import smtp_settings
 from bot.storage import Invoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
@@ -442,7 +441,7 @@ def test_smtp_settings_come_from_the_environment_and_the_password_is_never_logge
         "SMTP_FROM": "relance@example.com",
     }
     config = load_config(env, dotenv=None)
-    settings = smtp_settings(config.smtp)
+    settings = config.smtp
     assert settings is not None
     assert (settings.host, settings.port, settings.security, settings.sender) == (
         "smtp.example.com", 587, "starttls", "relance@example.com",
@@ -454,7 +453,6 @@ def test_smtp_settings_come_from_the_environment_and_the_password_is_never_logge
     on, off = (record.getMessage() for record in caplog.records)
     assert "e-mail sending: on, from relance@example.com" in on and PASSWORD not in on
     assert "e-mail sending: off (SMTP_HOST not set)" in off
-    assert smtp_settings(None) is None
 
 
 @pytest.mark.parametrize(

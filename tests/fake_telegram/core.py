@@ -433,6 +433,8 @@ class FakeTelegram:
         self.rate_limited_count = 0
         #: URL given to setWebhook ("" when none); getUpdates is refused while one is set
         self.webhook_url = ""
+        #: secret_token given to setWebhook: Telegram sends it in X-Telegram-Bot-Api-Secret-Token
+        self.webhook_secret = ""
 
         self._handlers: dict[str, Callable[[JSON, dict[str, UploadedFile]], Any]] = {
             "getMe": self._get_me,
@@ -1157,6 +1159,7 @@ class FakeTelegram:
         if url and urlsplit(url).scheme.lower() != "https":
             raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook_url = url
+        self.webhook_secret = _str_param(params, "secret_token") or ""
         if _as_bool(params.get("drop_pending_updates", False)):
             self._update_queue.clear()
         return True

@@ -164,8 +164,8 @@ async def test_the_weekly_digest_has_a_stats_button(h: Harness) -> None:
     user = await onboard(h)
     await history(h, user)
     freelancer = await h.store.freelancers.by_telegram_id(user.id)
-    assert freelancer is not None and h.services.dispatcher is not None
-    assert await h.services.dispatcher.send_digest(freelancer, h.clock.now())
+    assert freelancer is not None
+    assert await h.dispatcher.send_digest(freelancer, h.clock.now())
     assert "📊 Stats" in [label for row in user.last.buttons for label in row]
     reply = await user.press("📊 Stats")
     assert len(photos(reply.messages)) == 3 and "This month" in reply.text
@@ -175,14 +175,14 @@ async def test_the_weekly_digest_opens_with_the_ageing_chart_when_switched_on(h:
     user = await onboard(h)
     await history(h, user)
     freelancer = await h.store.freelancers.by_telegram_id(user.id)
-    assert freelancer is not None and h.services.dispatcher is not None
+    assert freelancer is not None
     before = len(h.fake.bot_messages(user.id))
-    assert await h.services.dispatcher.send_digest(freelancer, h.clock.now())
+    assert await h.dispatcher.send_digest(freelancer, h.clock.now())
     assert photos(h.fake.bot_messages(user.id)[before:]) == []  # off by default: text only
     switched = await h.store.freelancers.update(freelancer.id, digest_chart=True, last_digest_on=None)
     assert switched is not None and switched.digest_chart
     before = len(h.fake.bot_messages(user.id))
-    assert await h.services.dispatcher.send_digest(switched, h.clock.now() + timedelta(days=7))
+    assert await h.dispatcher.send_digest(switched, h.clock.now() + timedelta(days=7))
     sent = h.fake.bot_messages(user.id)[before:]
     charts = photos(sent)
     assert len(charts) == 1 and sent[0] is charts[0]  # the chart first, then the digest's text

@@ -59,8 +59,7 @@ async def test_paid_between_claim_and_send_wins(h: Harness) -> None:
     assert await h.store.reminders.claim(row.id, h.clock.now())
     await h.store.invoices.add_payment(s.invoice.freelancer_id, s.invoice.id, amount_minor=None,
                                        paid_on=date(2026, 11, 30), now=h.clock.now())  # fmt: skip
-    assert h.services.dispatcher is not None
-    await h.services.dispatcher.send_claimed(row)
+    await h.dispatcher.send_claimed(row)
     assert client_texts(h, s.client_chat or 0) == []
     assert (await statuses(h, s.invoice.id))[0] == ("courtesy", "cancelled")
 
@@ -70,8 +69,7 @@ async def test_crash_after_claim_leaves_uncertain_reported_and_not_resent(h: Har
     h.clock.set(utc(2026, 11, 30, 9, 0))
     [row] = await h.store.reminders.due(h.clock.now(), 10)
     assert await h.store.reminders.claim(row.id, h.clock.now())  # then the process dies
-    assert h.services.dispatcher is not None
-    await h.services.dispatcher.recover()  # what start-up does
+    await h.dispatcher.recover()  # what start-up does
     assert (await statuses(h, s.invoice.id))[0] == ("courtesy", "uncertain")
     warning = h.fake.last_bot_message(s.user.id)
     assert "may not have been delivered" in warning.text and "Send again" in warning.buttons[0]

@@ -34,8 +34,7 @@ async def open_card(user: TelegramUser, number: str) -> Reply:
 
 async def hourly(h: Harness) -> None:
     """What the hourly job does at the (frozen) current time."""
-    assert h.services.dispatcher is not None
-    await h.services.dispatcher.hourly(h.clock.now())
+    await h.dispatcher.hourly(h.clock.now())
     await h.services.drain()
 
 
