@@ -46,10 +46,10 @@ def render_call_script(
     if contact is not None and contact.name:
         lines.append(tr._("Contact: {name}", name=contact.name))
     if contact is not None and contact.phone:
-        # Real Telegram accepts only http(s):// and tg:// links in <a href> ("tel:" is refused with
-        # "Bad Request: wrong HTTP URL", which would lose the whole message), so the number is plain
-        # text in E.164: Telegram apps recognise it as a phone number and dial it on a tap. Inside
-        # <code> a tap would copy it instead, so it is not wrapped.
+        # Not <a href="tel:…">: real Telegram accepts only http(s):// and tg:// URLs in a link (the fake
+        # in tests/fake_telegram accepts any href, so a test would not catch it), and a refused link
+        # would cost the whole message. The number is plain text in E.164 instead, which Telegram apps
+        # recognise as a phone number and dial on a tap; inside <code> a tap would copy it instead.
         lines.append(tr._("Phone: {phone}", phone=contact.phone))
     else:
         lines.append(tr._("Phone: none on file. You can add one on the client card: /clients"))
