@@ -33,6 +33,7 @@ from bot.engine.planner import ReminderPlanner
 from bot.handlers import (
     account,
     bank_import,
+    calls,
     client_actions,
     client_requests,
     clients,
@@ -373,6 +374,8 @@ def build_application(
     for handler in _reminder_handlers():
         app.add_handler(handler)
     for handler in formal_notice.handlers(_conversation):
+        app.add_handler(handler)
+    for handler in calls.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))

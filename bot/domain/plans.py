@@ -10,8 +10,12 @@ Tone rule (the same for built-in and custom plans, so a freelancer's own calenda
 * the last one is FINAL when there are at least three reminders on or after the due date;
 * every other one in between is FIRM.
 
-The optional NOTICE step goes to the freelancer, not the client: it tells them it is time to send a
-formal notice ("mise en demeure") themselves. Only the built-in *standard* plan has one.
+Two optional steps go to the freelancer, not the client:
+
+* CALL: a courtesy call script (who to call, about what, the number) with buttons for the outcome.
+  The *standard* plan has one before its final reminder; a custom plan adds one with "call 12".
+* NOTICE: it tells them it is time to send a formal notice ("mise en demeure"), with a button that
+  drafts it. Only the built-in *standard* plan has one.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class Tone(StrEnum):
     FIRM = "firm"
     FINAL = "final"
     NOTICE = "notice"
+    CALL = "call"
 
 
 class Audience(StrEnum):
@@ -51,6 +56,7 @@ class PlanErrorReason(StrEnum):
     DUPLICATE_OFFSETS = "duplicate_offsets"
     TOO_MANY_STEPS = "too_many_steps"
     BAD_REPEAT = "bad_repeat"
+    BAD_CALL = "bad_call"
 
 
 class PlanError(ValueError):
@@ -64,7 +70,9 @@ class PlanError(ValueError):
 @dataclass(frozen=True)
 class Step:
     index: int
-    """Position in `Plan.steps()`, starting at 0; stable for a given plan, so it can be stored."""
+    """The step's identity within its plan, stored with its reminder row: client reminders are 0…n-1 in
+    order, the NOTICE is n and the CALL n+1. Appending the freelancer steps after the client reminders
+    keeps the numbers of rows planned before a plan gained its CALL step (the standard plan did)."""
     offset_days: int
     """Days relative to the invoice's due date (negative = before it)."""
     tone: Tone
@@ -85,6 +93,8 @@ class Plan:
     repeat_every: int | None = None
     repeat_max: int | None = None
     notice_offset: int | None = None
+    call_offset: int | None = None
+    """The day of the freelancer's courtesy call (days after the due date), if the plan has one."""
 
     def __post_init__(self) -> None:
         _check_plan(self)
@@ -103,15 +113,17 @@ class Plan:
         return offsets
 
     def steps(self) -> list[Step]:
-        """The plan's reminders in order: client reminders, then the freelancer's NOTICE if any."""
+        """The plan's steps in time order: client reminders, the freelancer's CALL and NOTICE if any."""
         offsets = self.client_offsets()
         steps = [
             Step(index, offset, tone, Audience.CLIENT)
             for index, (offset, tone) in enumerate(zip(offsets, client_tones(offsets), strict=True))
         ]
         if self.notice_offset is not None:
-            steps.append(Step(len(steps), self.notice_offset, Tone.NOTICE, Audience.FREELANCER))
-        return steps
+            steps.append(Step(len(offsets), self.notice_offset, Tone.NOTICE, Audience.FREELANCER))
+        if self.call_offset is not None:
+            steps.append(Step(len(offsets) + 1, self.call_offset, Tone.CALL, Audience.FREELANCER))
+        return sorted(steps, key=lambda step: step.offset_days)
 
     def to_spec(self) -> str:
         """Compact form for the database: a built-in's code, or "custom:-7,0,7;every=7;max=3"."""
@@ -122,6 +134,7 @@ class Plan:
             ("every", self.repeat_every),
             ("max", self.repeat_max),
             ("notice", self.notice_offset),
+            ("call", self.call_offset),
         ):
             if value is not None:
                 parts.append(f"{key}={value}")
@@ -175,6 +188,14 @@ def _check_plan(plan: Plan) -> None:
         raise PlanError(PlanErrorReason.OUT_OF_RANGE)
     if plan.notice_offset is not None and not last < plan.notice_offset <= MAX_OFFSET:
         raise PlanError(PlanErrorReason.OUT_OF_RANGE)
+    if plan.call_offset is not None:
+        _check_call(plan.call_offset, plan.client_offsets(), plan.notice_offset)
+
+
+def _check_call(call: int, client_offsets: list[int], notice: int | None) -> None:
+    """A call after the due date, on a day without a client reminder, and before the formal notice note."""
+    if not 0 < call <= MAX_OFFSET or call in client_offsets or (notice is not None and call >= notice):
+        raise PlanError(PlanErrorReason.BAD_CALL)
 
 
 def _check_repeat(every: int | None, count: int | None) -> None:
@@ -188,7 +209,9 @@ def _check_repeat(every: int | None, count: int | None) -> None:
         raise PlanError(PlanErrorReason.BAD_REPEAT)
 
 
-STANDARD_PLAN = Plan("standard", (-3, 3, 10, 20), notice_offset=30)
+STANDARD_PLAN = Plan("standard", (-3, 3, 10, 20), notice_offset=30, call_offset=15)
+"""The call comes between the firm reminder (10) and the final one (20): a voice often settles what
+e-mails did not, and the final reminder can then refer to it."""
 GENTLE_PLAN = Plan("gentle", (0,), repeat_every=7, repeat_max=5)
 ONCE_PLAN = Plan("once", (0,))
 DEFAULT_PLAN = STANDARD_PLAN
@@ -198,7 +221,7 @@ BUILTIN_PLANS: dict[str, Plan] = {plan.code: plan for plan in (STANDARD_PLAN, GE
 # --- stored specs -------------------------------------------------------------------------------
 
 _SPEC_NUMBER = re.compile(r"[+-]?[0-9]{1,4}")
-_SPEC_KEYS = ("every", "max", "notice")
+_SPEC_KEYS = ("every", "max", "notice", "call")
 
 
 def _spec_int(text: str) -> int:
@@ -222,6 +245,7 @@ def _plan_from_custom_spec(body: str) -> Plan:
         repeat_every=settings.get("every"),
         repeat_max=settings.get("max"),
         notice_offset=settings.get("notice"),
+        call_offset=settings.get("call"),
     )
 
 
@@ -235,6 +259,13 @@ _AT_MOST = re.compile(
     r"\b(?:at\s+most|up\s+to|au\s+plus|au\s+maximum|maximum|max)\s*=?\s*(?P<number>\d+)"
     r"\s*(?:times|fois|more|reminders?|relances?)?\b"
 )
+_CALL = re.compile(
+    r"\b(?:call|phone|appel|appeler|téléphone|téléphoner|tel|tél)\b\s*"
+    r"(?:(?:at|on|day|after|à|au|le|jour|après)\s+){0,2}=?\s*(?:[jd]\s*)?(?P<number>[+-]?\d+)"
+    r"(?:\s*(?:days?|jours?|j|d)\b)?"
+)
+"""A courtesy call in a typed plan: "call 12", "appel J+12", "call on day 12", "call=12"."""
+_CALL_WORD = re.compile(r"\b(?:call|phone|appel|appeler|téléphone|téléphoner|tel|tél)\b")
 _UNTIL_PAID = re.compile(r"\b(?:until|till|jusqu['’]\s*(?:au|à))\s+(?:paid|payment|paiement|règlement)\b")
 _FILLER_WORDS = frozenset({"then", "and", "puis", "et", "days", "day", "jours", "jour", "j", "d"})
 _OFFSET_TOKEN = re.compile(r"[jd]?([+-]?\d+)")
@@ -243,7 +274,8 @@ _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 def parse_custom_plan(text: str) -> Plan:
     """Read a plan typed in English or French, e.g. "-7, 0, 7, 14, 30" or
-    "0, 7 puis tous les 7 jours, au plus 4" ("at most 4" = four repeats after the last offset).
+    "0, 7 puis tous les 7 jours, au plus 4" ("at most 4" = four repeats after the last offset),
+    with an optional courtesy call: "0, 7, call 10, 14" / "0, 7, appel 10, 14".
 
     Only integers are read (no float, no eval); offsets may be given in any order and are sorted.
     French "J-7, J+3" style offsets are accepted too.
@@ -253,12 +285,23 @@ def parse_custom_plan(text: str) -> Plan:
         raise PlanError(PlanErrorReason.EMPTY)
     if len(normalized) > MAX_INPUT_LENGTH:
         raise PlanError(PlanErrorReason.UNPARSEABLE)
-    every, rest = _take_clause(normalized, _EVERY)
+    call, rest = _take_call(normalized)
+    every, rest = _take_clause(rest, _EVERY)
     at_most, rest = _take_clause(rest, _AT_MOST)
     offsets = _read_offsets(_UNTIL_PAID.sub(" ", rest))
     if not offsets:
         raise PlanError(PlanErrorReason.EMPTY)
-    return Plan(CUSTOM_CODE, tuple(sorted(offsets)), repeat_every=every, repeat_max=at_most)
+    return Plan(CUSTOM_CODE, tuple(sorted(offsets)), repeat_every=every, repeat_max=at_most, call_offset=call)
+
+
+def _take_call(text: str) -> tuple[int | None, str]:
+    """At most one "call N" clause; a call word without a day, or two calls, is refused as BAD_CALL."""
+    matches = list(_CALL.finditer(text))
+    if len(matches) > 1 or len(_CALL_WORD.findall(text)) != len(matches):
+        raise PlanError(PlanErrorReason.BAD_CALL)
+    if not matches:
+        return None, text
+    return int(matches[0].group("number")), _CALL.sub(" ", text)
 
 
 def _take_clause(text: str, pattern: re.Pattern[str]) -> tuple[int | None, str]:

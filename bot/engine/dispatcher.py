@@ -38,8 +38,10 @@ from bot.channels.email import (
 from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
 from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
+from bot.domain.plans import Tone
 from bot.i18n import Translator, translator
 from bot.presentation import charts
+from bot.presentation.call_script import call_buttons, call_contact, notice_buttons, render_call_script
 from bot.presentation.client_buttons import reminder_buttons
 from bot.presentation.keyboards import cb, keyboard
 from bot.presentation.reminder_email import invoice_attachment, reminder_email, thread_key
@@ -283,12 +285,8 @@ class Dispatcher:
     async def _deliver(self, job: Job) -> list[Delivery]:
         today = self.clock.now().astimezone(ZoneInfo(job.freelancer.timezone)).date()
         if job.reminder.audience == "freelancer":
-            text = render_notice(job.freelancer, job.client, job.invoice, today)
-            return [
-                await send_telegram(
-                    self.bot, job.freelancer.telegram_user_id, text, self._invoice_buttons(job)
-                )
-            ]
+            text, markup = self._freelancer_step(job, today)
+            return [await send_telegram(self.bot, job.freelancer.telegram_user_id, text, markup)]
         custom = await self._template(
             job.freelancer.id, job.tone or job.reminder.tone, job.client.language or job.freelancer.language
         )
@@ -315,6 +313,18 @@ class Dispatcher:
         if emailed:
             deliveries += await self._send_email(job, message, emailed)
         return deliveries
+
+    def _freelancer_step(self, job: Job, today: date) -> tuple[str, InlineKeyboardMarkup]:
+        """A step for the freelancer: the courtesy call script, or the end-of-plan formal-notice alert."""
+        tr = translator(job.freelancer.language)
+        if job.reminder.tone == Tone.CALL.value:
+            script = render_call_script(
+                tr, freelancer=job.freelancer, client=job.client, invoice=job.invoice,
+                contact=call_contact(job.contacts), today=today,
+            )  # fmt: skip
+            return script, call_buttons(tr, job.invoice.id)
+        text = render_notice(job.freelancer, job.client, job.invoice, today)
+        return text, notice_buttons(tr, job.invoice.id)
 
     async def _send_email(self, job: Job, message: ReminderText, contacts: list[Contact]) -> list[Delivery]:
         """One e-mail to every e-mail contact chosen for reminders, in the invoice's thread."""

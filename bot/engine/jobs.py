@@ -13,6 +13,7 @@ from typing import Any
 from telegram.ext import ContextTypes
 
 from bot.context import SERVICES_KEY, RelanceApp, Services, engine_of
+from bot.engine.calls import resume_after_promises
 from bot.engine.claims import resume_unanswered_claims
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatcher.recover(stale_only=True)  # a crashed worker's claims, settled by the live ones
     await dispatcher.run_once()
     await resume_unanswered_claims(_services(context.application), context.bot)
+    await resume_after_promises(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
 
 

@@ -30,6 +30,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator, translator
+from bot.presentation.call_script import promise_line
 from bot.presentation.views import (
     amount_problem,
     date_problem,
@@ -76,7 +77,15 @@ async def render_card(
     tr = tr_for_freelancer(freelancer)
     payments = await ctx.store.invoices.payments(invoice.id)
     today = local_today(freelancer, ctx.clock.now())
-    return invoice_card(tr, invoice, payments, today, freelancer), invoice_buttons(tr, invoice, today)
+    text = invoice_card(tr, invoice, payments, today, freelancer)
+    promise = (
+        await ctx.store.call_outcomes.pausing(invoice.id)
+        if invoice.is_open and invoice.reminders_paused
+        else None
+    )
+    if promise is not None and promise.promised_on is not None:
+        text = Html(f"{text}\n{promise_line(tr, promise.promised_on)}")
+    return text, invoice_buttons(tr, invoice, today)
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:

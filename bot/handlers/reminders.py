@@ -25,6 +25,7 @@ from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
 from bot.i18n import Html, translator
+from bot.presentation.call_script import call_history_line
 from bot.presentation.reminder_text import client_locale, render_reminder
 from bot.presentation.reminder_views import render_history, render_schedule, when
 from bot.presentation.views import local_today, plan_label
@@ -175,6 +176,8 @@ async def send_history(update: Update, ctx: RelanceContext, freelancer: Freelanc
     lines = render_history(tr, invoice, reminders, freelancer.timezone)
     notices = await ctx.store.formal_notices.for_invoice(invoice.id)
     lines += [formal_notice.history_line(tr, n, freelancer.timezone) for n in notices]
+    calls = await ctx.store.call_outcomes.for_invoice(invoice.id)
+    lines += [call_history_line(tr, c, freelancer.timezone, invoice.client_name) for c in calls]
     for number, page in enumerate(split_message(Line(line) for line in lines)):
         if number == 0:
             await answer(update, page.html)

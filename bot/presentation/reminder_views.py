@@ -41,6 +41,7 @@ TONE_NAMES = {
     "firm": N_("firm reminder"),
     "final": N_("final reminder"),
     "notice": N_("formal notice note (to you)"),
+    "call": N_("courtesy call script (to you)"),
 }
 TONE_TITLES = {
     "courtesy": N_("Courtesy heads-up (before the due date)"),
@@ -87,14 +88,16 @@ def when(tr: Translator, instant: datetime, tz: str) -> str:
 def plan_explanations(tr: Translator) -> list[Html]:
     return [
         tr._(
-            "<b>Standard</b>: a courtesy heads-up 3 days before the due date, reminders 3, 10 and 20 days "
-            "after it, and at 30 days a note to you that a formal notice may be due."
+            "<b>Standard</b>: a courtesy heads-up 3 days before the due date, reminders 3 and 10 days after "
+            "it, at 15 days a script for you to call the client, a final reminder at 20 days, and at 30 days "
+            "a note to you with a button to draft the formal notice."
         ),
         tr._("<b>Gentle</b>: a reminder on the due date, then one a week, 5 more at most."),
         tr._("<b>Once</b>: a single reminder on the due date."),
         tr._(
             "<b>Custom</b>: your own days, for example <code>-7, 0, 7, 14, 30</code> or "
-            "<code>0, 7 then every 7 days, at most 4</code>."
+            "<code>0, 7 then every 7 days, at most 4</code>; add <code>call 12</code> for a courtesy call "
+            "script on day 12."
         ),
     ]
 
@@ -127,7 +130,9 @@ def custom_plan_prompt(tr: Translator) -> Html:
     return tr._(
         "Type your own plan: days counted from the due date (negative before it), separated by commas, "
         "optionally followed by a repeat. For example:\n<code>-7, 0, 7, 14, 30</code>\n"
-        "<code>0, 7 then every 7 days, at most 4</code>\n\nSend /cancel to keep the current plan."
+        "<code>0, 7 then every 7 days, at most 4</code>\n\nAdd <code>call N</code> to get, on day N, a short "
+        "script to phone the client yourself (with buttons for what they said):\n"
+        "<code>0, 7, call 12, 14, 30</code>\n\nSend /cancel to keep the current plan."
     )
 
 
@@ -149,6 +154,12 @@ def plan_problem(tr: Translator, reason: PlanErrorReason) -> Html:
             "That makes more than {limit} reminders, which would be too insistent. "
             "For example: <code>0, 7, 14 then every 7 days, at most 4</code>",
             limit=MAX_STEPS,
+        )
+    if reason == PlanErrorReason.BAD_CALL:
+        return tr._(
+            "A plan has at most one call, on a day after the due date (1 to {high}) with no reminder to the "
+            "client, and before the formal notice note. For example: <code>0, 7, call 12, 14, 30</code>",
+            high=MAX_OFFSET,
         )
     if reason == PlanErrorReason.BAD_REPEAT:
         return tr._(

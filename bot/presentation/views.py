@@ -77,6 +77,8 @@ def plan_label(tr: Translator, spec: str | None) -> str:
             "{days}, then every day until paid", "{days}, then every {n} days until paid", plan.repeat_every,
             days=days,
         )  # fmt: skip
+    if plan.call_offset is not None:
+        days = tr.plain("{days}; a call on day {call}", days=days, call=plan.call_offset)
     return tr.plain("Custom ({days})", days=days)
 
 

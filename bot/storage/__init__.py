@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.bank import Bank
+from bot.storage.call_outcomes import CallOutcomes
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, SqliteDatabase, StorageError
@@ -46,6 +47,7 @@ class Store:
         self.stats = Stats(db)
         self.bank = Bank(db)
         self.formal_notices = FormalNotices(db)
+        self.call_outcomes = CallOutcomes(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

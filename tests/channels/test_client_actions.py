@@ -94,7 +94,7 @@ async def test_payment_not_received_tells_the_client_and_resumes_reminders(h: Ha
     assert "Claire Martin has not received the payment for invoice F-1 yet" in client.last.text
     assert "💬 Question" in client.last.buttons[2]
     assert not (await current(h, invoice)).reminders_paused
-    assert await planned(h, invoice.id) == ["friendly", "firm", "final", "notice"]
+    assert await planned(h, invoice.id) == ["friendly", "firm", "call", "final", "notice"]
 
 
 async def test_an_unanswered_payment_resumes_reminders_after_five_days(h: Harness) -> None:
@@ -145,7 +145,7 @@ async def test_more_time_accepted_moves_the_due_date_and_replans(h: Harness) -> 
     assert moved.due_date == date(2026, 12, 15)
     rows = [r for r in await h.store.reminders.for_invoice(moved.id) if r.status == "planned"]
     # Re-planned from the new date: the courtesy note went already; next, 3 days after 15 Dec.
-    assert [r.tone for r in rows] == ["friendly", "firm", "final", "notice"]
+    assert [r.tone for r in rows] == ["friendly", "firm", "call", "final", "notice"]
     assert rows[0].scheduled_at == utc(2026, 12, 18, 8, 30)
     assert "Claire Martin agrees: invoice F-1 is now due on 15 Dec 2026" in client.last.text
 

@@ -180,7 +180,7 @@ async def test_reminder_to_an_email_only_client_arrives_in_french_with_pdf_and_q
 
     assert await rows(mh, s.invoice.id) == [
         ("courtesy", "sent", "email"), ("friendly", "planned", None), ("firm", "planned", None),
-        ("final", "planned", None), ("notice", "planned", None),
+        ("call", "planned", None), ("final", "planned", None), ("notice", "planned", None),
     ]  # fmt: skip
     [row] = [r for r in await mh.store.reminders.for_invoice(s.invoice.id) if r.status == "sent"]
     assert row.recipient == f"email:{CLIENT_MAIL}" and row.message_ids == [message["Message-ID"]]

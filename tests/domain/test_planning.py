@@ -76,18 +76,20 @@ def test_unknown_country_means_weekends_only_and_codes_are_case_insensitive(coun
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
-        # Wed 10 June: −3 is Sunday → Mon 8; +3 and +10 are Saturdays → Mondays; +30 is Fri 10 July.
-        (date(2026, 6, 10), days(6, 8, 15, 22, 30) + days(7, 10)),
-        # Fri 12 June: −3 Tue 9; +3 Mon 15; +10 Mon 22; +20 Thu 2 July; +30 Sun 12 → Mon 13 July.
-        (date(2026, 6, 12), days(6, 9, 15, 22) + days(7, 2, 13)),
-        # Sat 13 June: −3 Wed 10; +3 Tue 16; +10 Tue 23; +20 Fri 3 July; +30 Mon 13 July.
-        (date(2026, 6, 13), days(6, 10, 16, 23) + days(7, 3, 13)),
+        # Wed 10 June: −3 is Sunday → Mon 8; +3 and +10 are Saturdays → Mondays; the call +15 is Thu 25;
+        # +30 is Fri 10 July.
+        (date(2026, 6, 10), days(6, 8, 15, 22, 25, 30) + days(7, 10)),
+        # Fri 12 June: −3 Tue 9; +3 Mon 15; +10 Mon 22; call Sat 27 → Mon 29; +20 Thu 2 July;
+        # +30 Sun 12 → Mon 13 July.
+        (date(2026, 6, 12), days(6, 9, 15, 22, 29) + days(7, 2, 13)),
+        # Sat 13 June: −3 Wed 10; +3 Tue 16; +10 Tue 23; call Sun 28 → Mon 29; +20 Fri 3 July; +30 Mon 13 July.
+        (date(2026, 6, 13), days(6, 10, 16, 23, 29) + days(7, 3, 13)),
     ],
 )
 def test_standard_plan_dates(due, expected):
     planned = schedule(due, STANDARD_PLAN)
     assert [p.local_date for p in planned] == expected
-    assert [p.step.tone for p in planned] == ["courtesy", "friendly", "firm", "final", "notice"]
+    assert [p.step.tone for p in planned] == ["courtesy", "friendly", "firm", "call", "final", "notice"]
     assert all(p.scheduled_at.time() == time(7, 30) for p in planned)
 
 
@@ -249,7 +251,7 @@ def test_past_steps_are_returned_too_the_dispatcher_decides():
     due = date(2026, 6, 10)
     later = schedule(due, STANDARD_PLAN)
     assert later == sorted(later, key=lambda planned: planned.scheduled_at)
-    assert len(later) == 5  # all of them, even long past: plan_schedule has no clock
+    assert len(later) == 6  # all of them, even long past: plan_schedule has no clock
 
 
 # --- daylight saving time -----------------------------------------------------------------------
@@ -444,10 +446,12 @@ def test_nothing_due_means_nothing_to_do():
 
 
 # The standard plan for an invoice due Monday 1 March 2027: courtesy Fri 26 Feb, friendly Thu 4 March,
-# firm Thu 11 March, final Mon 22 March (21st is a Sunday), formal-notice alert Wed 31 March.
+# firm Thu 11 March, the freelancer's call Tue 16 March, final Mon 22 March (21st is a Sunday),
+# formal-notice alert Wed 31 March. The fixture has the client rows, then the call, then the notice.
 @pytest.fixture
 def standard_2027() -> list[DueReminder]:
-    return rows(schedule(date(2027, 3, 1), STANDARD_PLAN))
+    planned = rows(schedule(date(2027, 3, 1), STANDARD_PLAN))
+    return sorted(planned, key=lambda r: (r.audience != "client", r.tone == "notice"))
 
 
 def test_back_on_22_march_the_first_reminder_does_not_claim_earlier_ones(standard_2027):
@@ -469,12 +473,13 @@ def test_back_on_31_march_the_notice_alert_does_not_replace_the_client_reminders
     now = paris(2027, 3, 31, 10).astimezone(UTC)
     result = {d.reminder.tone: d for d in decide(standard_2027, now)}
     assert result["notice"].action is Action.SEND  # the freelancer is told
+    assert result["call"].action is Action.SKIP  # two weeks late, the call script is superseded by it
     assert result["final"].action is Action.HOLD  # nine days late: the freelancer decides
     assert {result[t].action for t in ("courtesy", "friendly", "firm")} == {Action.SKIP}
 
 
 def test_a_fresh_client_step_goes_with_the_notice_alert(standard_2027):
-    final, notice = standard_2027[3], standard_2027[4]
+    final, notice = standard_2027[3], standard_2027[5]
     now = notice.scheduled_at
     late_final = DueReminder(final.id, final.step, final.tone, final.audience, now - timedelta(days=1))
     assert {d.reminder.tone: d.action for d in decide([late_final, notice], now)} == {

@@ -31,15 +31,74 @@ def summary(plan: Plan) -> list[tuple[int, Tone, Audience]]:
 # --- built-in plans -----------------------------------------------------------------------------
 
 
-def test_standard_plan_is_the_default_and_ends_with_a_notice_to_the_freelancer():
+def test_standard_plan_is_the_default_calls_before_the_final_reminder_and_ends_with_a_notice():
     assert DEFAULT_PLAN is STANDARD_PLAN
     assert summary(STANDARD_PLAN) == [
         (-3, Tone.COURTESY, C),
         (3, Tone.FRIENDLY, C),
         (10, Tone.FIRM, C),
+        (15, Tone.CALL, F),
         (20, Tone.FINAL, C),
         (30, Tone.NOTICE, F),
     ]
+
+
+def test_freelancer_steps_keep_their_numbers_after_the_client_reminders():
+    """Rows planned before the standard plan had a call step (notice = step 4) still match their step."""
+    assert [(s.index, s.tone) for s in STANDARD_PLAN.steps()] == [
+        (0, Tone.COURTESY), (1, Tone.FRIENDLY), (2, Tone.FIRM), (5, Tone.CALL), (3, Tone.FINAL), (4, Tone.NOTICE),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "offsets", "call"),
+    [
+        ("0, 7, call 10, 14", (0, 7, 14), 10),
+        ("-7, 0, 7, appel J+12, 14, 30", (-7, 0, 7, 14, 30), 12),
+        ("0, 7, 14, call on day 3", (0, 7, 14), 3),
+        ("J+3, téléphoner J+5, J+10", (3, 10), 5),
+        ("0, 7 then every 7 days, at most 4, call 3", (0, 7), 3),
+        ("0, 14, Call 5 days", (0, 14), 5),
+    ],
+)
+def test_a_typed_plan_can_add_a_courtesy_call(typed: str, offsets: tuple[int, ...], call: int):
+    plan = parse_custom_plan(typed)
+    assert plan.offsets == offsets and plan.call_offset == call
+    assert Plan.from_spec(plan.to_spec()) == plan
+    assert [s.tone for s in plan.steps()].count(Tone.CALL) == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "0, 7, call",  # no day
+        "0, 7, call 7",  # on a reminder day
+        "0, 7, call 0",  # not after the due date
+        "0, 7, call -2",
+        "0, call 3, call 5",  # two calls
+        "0, 7, call 181",
+        "0 every 7 days, call 14",  # on a repeat's day
+    ],
+)
+def test_a_bad_call_in_a_typed_plan_is_refused(typed: str):
+    with pytest.raises(PlanError) as refused:
+        parse_custom_plan(typed)
+    assert refused.value.reason == PlanErrorReason.BAD_CALL
+
+
+def test_a_call_alone_is_not_a_plan():
+    with pytest.raises(PlanError) as refused:
+        parse_custom_plan("call 10")
+    assert refused.value.reason == PlanErrorReason.EMPTY
+
+
+def test_stored_specs_without_a_call_still_read_and_a_call_must_come_before_the_notice():
+    assert Plan.from_spec("custom:0,7,14;notice=30").call_offset is None
+    assert Plan.from_spec("custom:0,7,14;call=10;notice=30").call_offset == 10
+    with pytest.raises(PlanError):
+        Plan.from_spec("custom:0,7,14;call=30;notice=30")
+    with pytest.raises(PlanError):
+        Plan.from_spec("custom:0,7,14;call=5;call=6")
 
 
 def test_gentle_plan_is_weekly_from_the_due_date_six_reminders_at_most():
@@ -61,9 +120,9 @@ def test_builtin_registry_is_keyed_by_code():
     assert BUILTIN_PLANS == {"standard": STANDARD_PLAN, "gentle": GENTLE_PLAN, "once": ONCE_PLAN}
 
 
-def test_step_indexes_follow_the_order_of_steps():
-    assert [step.index for step in STANDARD_PLAN.steps()] == [0, 1, 2, 3, 4]
-    assert STANDARD_PLAN.steps()[4] == Step(4, 30, Tone.NOTICE, Audience.FREELANCER)
+def test_step_indexes_number_client_reminders_in_order_then_the_notice():
+    assert [step.index for step in STANDARD_PLAN.steps() if step.audience is C] == [0, 1, 2, 3]
+    assert STANDARD_PLAN.steps()[-1] == Step(4, 30, Tone.NOTICE, Audience.FREELANCER)
 
 
 # --- tone rule ----------------------------------------------------------------------------------

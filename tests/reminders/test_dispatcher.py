@@ -16,13 +16,14 @@ async def test_standard_plan_rows_are_planned_on_business_days_at_send_time(h: H
     s = await invoice_with_reminders(h)  # due Tuesday 1 Dec 2026
     rows = await h.store.reminders.for_invoice(s.invoice.id)
     assert [(r.tone, r.audience) for r in rows] == [
-        ("courtesy", "client"), ("friendly", "client"), ("firm", "client"), ("final", "client"),
-        ("notice", "freelancer"),
+        ("courtesy", "client"), ("friendly", "client"), ("firm", "client"), ("call", "freelancer"),
+        ("final", "client"), ("notice", "freelancer"),
     ]  # fmt: skip
     # courtesy −3 falls on Saturday 28 Nov → Monday 30 Nov, 09:30 Paris = 08:30 UTC
     assert rows[0].scheduled_at == utc(2026, 11, 30, 8, 30)
     assert rows[1].scheduled_at == utc(2026, 12, 4, 8, 30)
-    assert rows[3].scheduled_at == utc(2026, 12, 21, 8, 30)
+    assert rows[3].scheduled_at == utc(2026, 12, 16, 8, 30)  # the call script, Wednesday 16 Dec
+    assert rows[4].scheduled_at == utc(2026, 12, 21, 8, 30)
 
 
 async def test_nothing_goes_out_before_its_time_then_the_courtesy_note_does(h: Harness) -> None:
@@ -83,8 +84,8 @@ async def test_catch_up_after_ten_days_down_sends_only_the_latest(h: Harness) ->
     texts = client_texts(h, s.client_chat or 0)
     assert len(texts) == 1 and "days overdue" in texts[0]  # the firm one
     assert await statuses(h, s.invoice.id) == [
-        ("courtesy", "skipped"), ("friendly", "skipped"), ("firm", "sent"), ("final", "planned"),
-        ("notice", "planned"),
+        ("courtesy", "skipped"), ("friendly", "skipped"), ("firm", "sent"), ("call", "planned"),
+        ("final", "planned"), ("notice", "planned"),
     ]  # fmt: skip
 
 
@@ -216,7 +217,7 @@ async def test_back_after_downtime_the_first_reminder_never_claims_earlier_ones(
     await h.dispatch()
     [text] = client_texts(h, s.client_chat or 0)
     assert "Despite my previous reminders" not in text and "days overdue" in text
-    assert (await statuses(h, s.invoice.id))[3] == ("final", "sent")
+    assert (await statuses(h, s.invoice.id))[3:5] == [("call", "sent"), ("final", "sent")]
 
 
 async def test_the_notice_alert_does_not_swallow_the_client_reminders(h: Harness) -> None:

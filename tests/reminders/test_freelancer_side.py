@@ -42,7 +42,7 @@ async def hourly(h: Harness) -> None:
 @pytest.mark.parametrize(
     ("label", "code", "offsets"),
     [
-        ("✓ Standard", "standard", [-3, 3, 10, 20, 30]),
+        ("✓ Standard", "standard", [-3, 3, 10, 15, 20, 30]),
         ("Gentle", "gentle", [0, 7, 14, 21, 28, 35]),
         ("Once", "once", [0]),
     ],
@@ -68,7 +68,7 @@ async def test_default_plan_leaves_invoices_with_their_own_plan_alone(h: Harness
     await s.user.press("Reminder plan")
     reply = await s.user.press("Once")
     assert "No open invoice follows this plan right now." in reply.text
-    assert await planned_offsets(h, s.invoice.id) == [-3, 3, 10, 20, 30]
+    assert await planned_offsets(h, s.invoice.id) == [-3, 3, 10, 15, 20, 30]
 
 
 @pytest.mark.parametrize(
@@ -115,12 +115,12 @@ async def test_client_override_replans_its_invoices_that_follow_it(h: Harness) -
     reply = await s.user.press("Once")
     assert "1 open invoice follows this plan" in reply.text
     assert await planned_offsets(h, s.invoice.id) == [0]
-    assert await planned_offsets(h, own.invoice.id) == [-3, 3, 10, 20, 30]
+    assert await planned_offsets(h, own.invoice.id) == [-3, 3, 10, 15, 20, 30]
     card = await s.user.press("◀ ACME")
     assert "Reminder plan: Once" in card.text
     await s.user.press("🔔 Plan")
     await s.user.press("Use my default")
-    assert await planned_offsets(h, s.invoice.id) == [-3, 3, 10, 20, 30]
+    assert await planned_offsets(h, s.invoice.id) == [-3, 3, 10, 15, 20, 30]
 
 
 async def test_invoice_override_from_the_card_keeps_sent_reminders(h: Harness) -> None:
@@ -231,7 +231,8 @@ async def test_history_shows_sent_failed_skipped_and_planned_rows(h: Harness) ->
     assert lines[2].startswith("❌ Fri 4 Dec 2026, 09:30 — friendly reminder failed: ")
     assert "blocked" in lines[2]
     assert lines[3] == "⏭ Fri 11 Dec 2026, 09:30 — firm reminder skipped: skipped in the evening preview"
-    assert lines[4] == "🕑 Mon 21 Dec 2026, 09:30 — final reminder planned"
+    assert lines[4] == "🕑 Wed 16 Dec 2026, 09:30 — courtesy call script (to you) planned"
+    assert lines[5] == "🕑 Mon 21 Dec 2026, 09:30 — final reminder planned"
     await open_card(s.user, "F-1")
     assert (await s.user.press("🕑 History")).text == reply.text
 
@@ -253,6 +254,7 @@ async def test_schedule_lists_upcoming_reminders_in_local_time(h: Harness) -> No
         "• Mon 30 Nov 2026, 09:30 — courtesy heads-up",
         "• Fri 4 Dec 2026, 09:30 — friendly reminder",
         "• Fri 11 Dec 2026, 09:30 — firm reminder",
+        "• Wed 16 Dec 2026, 09:30 — courtesy call script (to you)",
         "• Mon 21 Dec 2026, 09:30 — final reminder",
         "• Thu 31 Dec 2026, 09:30 — formal notice note (to you)",
     ]
