@@ -2,7 +2,9 @@
 
 Subcommands: `relance` / `relance run` (the bot, long polling), `relance migrate`,
 `relance backup PATH` (a consistent online copy), `relance export USER_ID`,
-`relance import-statement USER_ID FILE` (bank reconciliation).
+`relance import-statement USER_ID FILE` (bank reconciliation),
+`relance penalties --amount … --due … --on …` (late-payment interest and indemnity, JSON),
+`relance rates add 2027-01-01 2.15` / `relance rates list` (the reference rates behind them).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import json
 import logging
 import signal
 import sys
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,8 @@ from bot.bank.service import MappingToConfirm, import_statement, render_summary
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.context import Services, engine_of
+from bot.domain import penalties
+from bot.domain.money import MAX_AMOUNT_MAJOR, Money, currency_decimals, is_known_currency
 from bot.export import invoices_csv, payments_csv
 from bot.i18n import translator
 from bot.logging_setup import setup_logging
@@ -242,6 +249,141 @@ def _migrate_to_postgres(sqlite_path: Path, url: str) -> int:
         print(f"{table.table:<28} {table.rows:>9} rows  sha256 {table.checksum[:16]}")
     print(f"copied and verified {report.rows} rows in {len(report.tables)} tables; set RELANCE_DB to the URL")
     return 0
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (expected YYYY-MM-DD, e.g. 2026-01-31)"
+        ) from None
+
+
+def _rate(text: str) -> int:
+    try:
+        return penalties.parse_rate(text)
+    except penalties.RateError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if not is_known_currency(code):
+        raise argparse.ArgumentTypeError(f"not an ISO 4217 currency code: {text!r} (e.g. EUR)")
+    return code
+
+
+def _country(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise argparse.ArgumentTypeError(f"not a two-letter country code: {text!r} (e.g. FR)")
+    return code
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 3650:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r} (e.g. 30)")
+    return int(text)
+
+
+def _minor(amount: str, currency: str, option: str) -> int:
+    try:
+        value = Decimal(amount.strip())
+        if not value.is_finite() or value <= 0 or value > MAX_AMOUNT_MAJOR:
+            raise ValueError
+        return Money.from_decimal(value, currency).minor
+    except (InvalidOperation, ValueError):
+        decimals = currency_decimals(currency)
+        example = "1000" if decimals == 0 else "1000." + "0" * decimals
+        raise Stop(
+            f"{option}: expected a positive amount in {currency} with at most {decimals} decimals, "
+            f"e.g. {example}; got {amount!r}"
+        ) from None
+
+
+async def _stored_rates(config: Config | None) -> dict[date, int]:
+    """Rates added with `relance rates add`, when there is a database to read them from."""
+    if config is None or (config.db_url is None and not config.db_path.exists()):
+        return {}
+    store = await open_store(config.database)
+    try:
+        return await store.penalty_rates.all()
+    finally:
+        await store.close()
+
+
+def _penalties(args: argparse.Namespace, config: Config | None) -> str:
+    if args.on < args.due:
+        raise Stop(f"--on {args.on.isoformat()} is before --due {args.due.isoformat()}")
+    amount = _minor(args.amount, args.currency, "--amount")
+    fee = None
+    if args.admin_fee is not None:
+        fee = penalties.AdminFee(_minor(args.admin_fee, args.currency, "--admin-fee"), args.admin_fee_days)
+    paid = [
+        _Paid(_minor(text.partition("@")[0], args.currency, "--paid"), _paid_day(text))
+        for text in args.paid or ()
+    ]
+    result = penalties.compute(
+        amount_minor=amount,
+        currency=args.currency,
+        due_date=args.due,
+        on=args.on,
+        b2b=args.b2b,
+        country=args.country,
+        payments=paid,
+        contractual_rate_bp=args.rate,
+        admin_fee=fee,
+        extra_rates=asyncio.run(_stored_rates(config)),
+    )
+    if result.missing_rates:
+        first = result.missing_rates[0].isoformat()
+        raise Stop(
+            f"no reference rate is known for the half-year starting {first}; add it with "
+            f"`relance rates add {first} RATE` (the ECB main refinancing rate in force that day), or give --rate"
+        )
+    return json.dumps(penalties.as_json(result), ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class _Paid:
+    amount_minor: int
+    paid_on: date
+
+
+def _paid_day(text: str) -> date:
+    _amount, sep, day = text.partition("@")
+    try:
+        if not sep:
+            raise ValueError
+        return date.fromisoformat(day.strip())
+    except ValueError:
+        raise Stop(
+            f"--paid: expected AMOUNT@YYYY-MM-DD, e.g. --paid 400.00@2026-02-10; got {text!r}"
+        ) from None
+
+
+async def _rates(config: Config, args: argparse.Namespace) -> str:
+    store = await open_store(config.database)
+    try:
+        if args.rates_command == "add":
+            start = penalties.check_half_year_start(args.half_year)
+            shipped = penalties.ecb_table().get(start)
+            await store.penalty_rates.add(start, args.rate, now=SystemClock().now())
+            line = f"added: {start.isoformat()} {penalties.format_rate(args.rate)} %"
+            if shipped is not None and shipped != args.rate:
+                line += f" (replaces the shipped {penalties.format_rate(shipped)} % for that half-year)"
+            return line
+        added = await store.penalty_rates.all()
+        table = penalties.ecb_table()
+        lines = [f"# {table.source}; half-year start, rate in percent, where it comes from"]
+        for start in sorted({*table.rates, *added}):
+            origin = "added" if start in added else "shipped"
+            lines.append(f"{start.isoformat()}\t{penalties.format_rate(added.get(start, table.rates.get(start, 0)))}"
+                         f"\t{origin}")  # fmt: skip
+        return "\n".join(lines)
+    except penalties.RateError as exc:
+        raise Stop(str(exc)) from None
+    finally:
+        await store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,9 +412,48 @@ def main(argv: list[str] | None = None) -> int:
     )
     copy.add_argument("sqlite_path", type=Path, help="the SQLite file (RELANCE_DB until now)")
     copy.add_argument("url", help="postgresql://user@host:5432/database (the new RELANCE_DB)")
+    late = sub.add_parser(
+        "penalties",
+        help="late-payment interest and indemnity for an amount, as JSON",
+        description="Statutory late-payment amounts (France: L441-10 and D441-5; other EU countries: "
+        "Directive 2011/7/EU and the national rules Relance knows). Amounts are printed with the "
+        "currency's decimals.",
+    )
+    late.add_argument("--amount", required=True, help="the invoice amount, e.g. 1000.00 (payments: --paid)")
+    late.add_argument("--currency", type=_currency, default="EUR", help="ISO 4217 code (default EUR)")
+    late.add_argument("--due", type=_day, required=True, help="the due date, YYYY-MM-DD")
+    late.add_argument("--on", type=_day, required=True, help="count the interest up to this day, YYYY-MM-DD")
+    kind = late.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--b2b", dest="b2b", action="store_true", help="the client is a business")
+    kind.add_argument("--b2c", dest="b2b", action="store_false", help="the client is a consumer")
+    late.add_argument("--rate", type=_rate, help="a contractual yearly rate in percent, e.g. 12.15")
+    late.add_argument("--country", type=_country, default="FR", help="the creditor's country (default FR)")
+    late.add_argument("--paid", action="append", metavar="AMOUNT@DATE",
+                      help="a partial payment, e.g. 400.00@2026-02-10 (repeatable)")  # fmt: skip
+    late.add_argument("--admin-fee", help="a fixed admin fee from your terms, e.g. 15.00")
+    late.add_argument(
+        "--admin-fee-days", type=_days, default=0, help="due from this many days late (default 0)"
+    )
+    rates = sub.add_parser("rates", help="the ECB reference rates behind late-payment interest")
+    rates_sub = rates.add_subparsers(dest="rates_command", required=True)
+    add = rates_sub.add_parser("add", help="add the rate in force on 1 January or 1 July of a half-year")
+    add.add_argument("half_year", type=_day, help="1 January or 1 July, e.g. 2027-01-01")
+    add.add_argument("rate", type=_rate, help="the ECB main refinancing rate that day, in percent, e.g. 2.15")
+    rates_sub.add_parser("list", help="the shipped rates and those added, by half-year")
     args = parser.parse_args(argv)
     if args.command == "migrate-to-postgres":
         return _migrate_to_postgres(args.sqlite_path, args.url)
+    if args.command == "penalties":
+        try:
+            config: Config | None = load_config()
+        except ConfigError:
+            config = None  # no bot configured here: the shipped rates only
+        try:
+            print(_penalties(args, config))
+        except (StorageError, Stop) as exc:
+            print(f"relance: {exc}", file=sys.stderr)
+            return 2
+        return 0
     try:
         config = load_config()
         setup_logging(config.log_level, config.secrets)
@@ -284,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "import-statement":
             print(asyncio.run(_import_statement(config, args, *_read_statement(args))))
+        elif args.command == "rates":
+            print(asyncio.run(_rates(config, args)))
         elif args.command == "backup":
             asyncio.run(_backup(config, args.path))
             print(f"backup written to {args.path}")

@@ -127,14 +127,16 @@ class ClaimedAmounts:
     """The yearly rate applied, in percent ("12.15"), printed when given."""
     interest_until: date | None = None
     """The day the interest was counted to; None: the letter's date."""
+    admin_fee_minor: int = 0
+    """A fixed admin fee the freelancer's terms state."""
 
     def __post_init__(self) -> None:
-        if self.interest_minor < 0 or self.indemnity_minor < 0:
+        if self.interest_minor < 0 or self.indemnity_minor < 0 or self.admin_fee_minor < 0:
             raise ValueError("claimed amounts cannot be negative")
 
     @property
     def total_minor(self) -> int:
-        return self.interest_minor + self.indemnity_minor
+        return self.interest_minor + self.indemnity_minor + self.admin_fee_minor
 
 
 @dataclass(frozen=True)

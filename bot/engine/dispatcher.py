@@ -40,7 +40,7 @@ from bot.clock import Clock
 from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
 from bot.domain.plans import Tone
 from bot.i18n import Translator, translator
-from bot.presentation import charts
+from bot.presentation import charts, late_amounts
 from bot.presentation.call_script import call_buttons, call_contact, notice_buttons, render_call_script
 from bot.presentation.client_buttons import reminder_buttons
 from bot.presentation.keyboards import cb, keyboard
@@ -290,9 +290,17 @@ class Dispatcher:
         custom = await self._template(
             job.freelancer.id, job.tone or job.reminder.tone, job.client.language or job.freelancer.language
         )
+        tone = job.tone or job.reminder.tone
+        late = (
+            await late_amounts.for_invoice(
+                self.store, job.freelancer, job.invoice, today, is_b2b=job.client.is_b2b
+            )
+            if tone == "final"
+            else None
+        )
         message = render_reminder(
-            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=job.tone or job.reminder.tone,
-            today=today, custom=custom,
+            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=tone,
+            today=today, custom=custom, late=late,
         )  # fmt: skip
         deliveries: list[Delivery] = []
         emailed: list[Contact] = []

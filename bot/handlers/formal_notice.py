@@ -41,6 +41,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import Html, Translator, translator
+from bot.presentation import late_amounts
 from bot.presentation.formal_notice_pdf import file_name, preview_png, render_pdf
 from bot.presentation.reminder_email import one_line, thread_key
 from bot.presentation.reminder_text import client_locale
@@ -57,7 +58,8 @@ _DAYS = re.compile(r"^\s*(\d{1,3})\s*(?:d|days?|j|jours?)?\s*$", re.IGNORECASE)
 
 ClaimedFor = Callable[[Freelancer, Client, Invoice], ClaimedAmounts | None]
 claimed_amounts: ClaimedFor = lambda freelancer, client, invoice: None  # noqa: E731
-"""The hook for late-payment interest and indemnity (bot.domain.penalties): None claims nothing more."""
+"""An override for the late-payment amounts claimed; None (the default): those of bot.domain.penalties
+under the freelancer's terms (bot.presentation.late_amounts), when they apply."""
 
 
 # What the letter is made of ------------------------------------------------------------------------
@@ -66,6 +68,13 @@ async def compose(
 ) -> FormalNotice:
     payments = await ctx.store.invoices.payments(invoice.id)
     sent = reminders_sent(await ctx.store.reminders.for_invoice(invoice.id), freelancer.timezone)
+    claimed = claimed_amounts(freelancer, client, invoice)
+    if claimed is None:  # the interest is counted to the letter's date
+        claimed = late_amounts.claimed(
+            await late_amounts.for_invoice(
+                ctx.store, freelancer, invoice, record.letter_date, is_b2b=client.is_b2b
+            )
+        )
     return build_formal_notice(
         freelancer=freelancer,
         client=client,
@@ -75,7 +84,7 @@ async def compose(
         letter_date=record.letter_date,
         language=record.language,
         deadline_days=record.deadline_days,
-        claimed=claimed_amounts(freelancer, client, invoice),
+        claimed=claimed,
     )
 
 

@@ -30,6 +30,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator, translator
+from bot.presentation import late_amounts
 from bot.presentation.call_script import promise_line
 from bot.presentation.views import (
     amount_problem,
@@ -77,7 +78,8 @@ async def render_card(
     tr = tr_for_freelancer(freelancer)
     payments = await ctx.store.invoices.payments(invoice.id)
     today = local_today(freelancer, ctx.clock.now())
-    text = invoice_card(tr, invoice, payments, today, freelancer)
+    late = await late_amounts.for_invoice(ctx.store, freelancer, invoice, today)
+    text = invoice_card(tr, invoice, payments, today, freelancer, late)
     promise = (
         await ctx.store.call_outcomes.pausing(invoice.id)
         if invoice.is_open and invoice.reminders_paused

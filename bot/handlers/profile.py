@@ -6,6 +6,8 @@ answer is validated by the field and saved at once, so nothing typed is lost.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
@@ -13,6 +15,7 @@ from telegram.ext import ConversationHandler
 
 from bot.channels.email import EmailDeliveryError, InvalidEmail, SmtpSettings, send_one
 from bot.context import RelanceContext
+from bot.domain.penalties import format_rate, legal_floor_bp
 from bot.domain.zones import country_for_timezone, default_holiday_subdivision
 from bot.handlers.client_actions import show_menu
 from bot.handlers.common import (
@@ -29,7 +32,7 @@ from bot.handlers.common import (
 from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid, holiday_calendar_label
 from bot.i18n import Html, Translator, escape, locale_from_telegram
 from bot.presentation.reminder_email import sample_email
-from bot.presentation.views import plan_label
+from bot.presentation.views import local_today, plan_label
 from bot.storage import Freelancer
 
 ASKING = "asking"
@@ -174,7 +177,7 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
         choices = [(label, cb("pick", value)) for label, value in exc.choices]
         await answer(update, exc.message, keyboard([[choice] for choice in choices]) if choices else None)
         return ASKING
-    changes: dict[str, object] = {field.key: value}
+    changes: dict[str, object] = field.columns(value) if field.columns else {field.key: value}
     if field.key == "timezone" and (country := country_for_timezone(str(value))):
         changes["country"] = country  # and the region's holidays: Montréal → Quebec's
         changes["holiday_subdivision"] = default_holiday_subdivision(str(value), country)
@@ -184,13 +187,31 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
     if CALENDAR_FIELDS & changes.keys():
         for invoice in await ctx.store.invoices.open_with_reminders(freelancer.id):
             await ctx.services.invoice_changed(invoice)  # reminders move with the new calendar
+    if field.key == "contractual_rate_bp" and isinstance(value, int):
+        flow["note"] = _rate_floor_note(freelancer, tr, value, local_today(freelancer, ctx.clock.now()))
     flow["queue"].pop(0)
     if flow["queue"]:
         return await ask(update, ctx, freelancer)
-    return await _finish(update, ctx, freelancer, flow["mode"])
+    return await _finish(update, ctx, freelancer, flow["mode"], flow.get("note"))
 
 
-async def _finish(update: Update, ctx: RelanceContext, freelancer: Freelancer, mode: str) -> int:
+def _rate_floor_note(freelancer: Freelancer, tr: Translator, rate_bp: int, today: date) -> Html | None:
+    """A warning when a contractual rate is below the legal floor (France: 3 × the legal interest rate)."""
+    floor = legal_floor_bp(freelancer.country, today)
+    if floor is None or rate_bp >= floor:
+        return None
+    return tr._(
+        "⚠️ {rate} is below the legal floor: in France a contractual late-payment rate may not be lower "
+        "than three times the legal interest rate, {floor} this half-year (Code de commerce L441-10): "
+        "please check your terms.",
+        rate=tr.plain("{rate} %", rate=tr.number(Decimal(format_rate(rate_bp)))),
+        floor=tr.plain("{rate} %", rate=tr.number(Decimal(format_rate(floor)))),
+    )
+
+
+async def _finish(
+    update: Update, ctx: RelanceContext, freelancer: Freelancer, mode: str, note: Html | None = None
+) -> int:
     ctx.drafts.pop("profile", None)
     tr = tr_for(update, ctx, freelancer)
     if mode == "onboarding":
@@ -211,7 +232,8 @@ async def _finish(update: Update, ctx: RelanceContext, freelancer: Freelancer, m
         )
         return END
     text, markup = settings_card(freelancer, tr, ctx.services.smtp)
-    await answer(update, tr._("Saved.") + "\n\n" + text, markup)
+    saved = tr._("Saved.") + (f"\n\n{note}" if note else "")
+    await answer(update, saved + "\n\n" + text, markup)
     return END
 
 

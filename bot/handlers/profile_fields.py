@@ -5,14 +5,17 @@ Onboarding and /settings share these, so a value is checked the same way whereve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bot.domain import validation
 from bot.domain.contact_details import AddressError, one_line_address, parse_postal_address
 from bot.domain.dates import holiday_subdivisions, parse_subdivision, subdivision_name
-from bot.domain.money import AmountError, parse_currency
+from bot.domain.money import AmountError, Money, parse_amount, parse_currency
+from bot.domain.penalties import RateError, format_rate, parse_rate
 from bot.domain.zones import COMMON_ZONES, Place, find_timezone
 from bot.handlers.addresses import address_problem
 from bot.i18n import N_, SUPPORTED, Html, Translator
@@ -215,6 +218,93 @@ def _switch(text: str, tr: Translator) -> bool:
     return _one_of(SWITCH)(text, tr) == "on"
 
 
+MAX_ADMIN_FEE_DAYS = 365
+MAX_ADMIN_FEE_MAJOR = 10_000
+_ADMIN_FEE = re.compile(
+    r"^(?P<amount>.+?)\s*(?:,|;|/|\+|\bafter\b|\bapr[eè]s\b|\bfrom\b|\bd[eè]s\b|\bau bout de\b)\s*"
+    r"(?P<days>\d{1,4})\s*(?:d|days?|j|jours?)?\s*(?:late|de retard)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AdminFeeTerms:
+    amount: Money
+    after_days: int
+
+
+def _contractual_rate(text: str, tr: Translator) -> int:
+    try:
+        return parse_rate(clean_text(text)[:20])
+    except RateError:
+        raise Invalid(
+            tr._(
+                "Please type the yearly rate your terms state, in percent, with at most 2 decimals, for "
+                "example 12.15 (or tap Skip for the legal rate)."
+            )
+        ) from None
+
+
+def _show_rate(value: int | None, tr: Translator) -> str:
+    if value is None:
+        return tr.plain("the legal rate")
+    return tr.plain("{rate} % a year", rate=tr.number(Decimal(format_rate(value))))
+
+
+def _admin_fee(text: str, tr: Translator, freelancer: Freelancer) -> AdminFeeTerms:
+    example = tr.plain("15 € after 30 days")
+    match = _ADMIN_FEE.match(clean_text(text)[:60])
+    problem = None
+    if match is None:
+        problem = tr._(
+            "Please type the fee and after how many days late it is due, for example <i>{example}</i>.",
+            example=example,
+        )
+    else:
+        try:
+            amount = parse_amount(
+                match["amount"], locale=freelancer.language, default_currency=freelancer.default_currency
+            )
+        except AmountError:
+            amount = None
+        days = int(match["days"])
+        if amount is None or amount.to_decimal() > MAX_ADMIN_FEE_MAJOR:
+            problem = tr._(
+                "I could not read the fee’s amount (a positive amount up to {limit}). Please type it with "
+                "the number of days, for example <i>{example}</i>.",
+                limit=tr.number(MAX_ADMIN_FEE_MAJOR),
+                example=example,
+            )
+        elif days > MAX_ADMIN_FEE_DAYS:
+            problem = tr._(
+                "The number of days late must be 0 to {limit}, for example <i>{example}</i>.",
+                limit=MAX_ADMIN_FEE_DAYS,
+                example=example,
+            )
+        else:
+            return AdminFeeTerms(amount, days)
+    raise Invalid(problem)
+
+
+def _show_admin_fee(freelancer: Freelancer, tr: Translator) -> str:
+    if freelancer.admin_fee_minor is None or freelancer.admin_fee_currency is None:
+        return tr.plain("no fee")
+    money = tr.money(freelancer.admin_fee_minor, freelancer.admin_fee_currency)
+    return tr.plain_n("{amount} after {n} day late", "{amount} after {n} days late", freelancer.admin_fee_days or 0,
+                 amount=money)  # fmt: skip
+
+
+def admin_fee_columns(value: AdminFeeTerms | None) -> dict[str, object]:
+    """The columns the admin-fee setting is stored in (all empty when skipped)."""
+    if value is None:
+        return {"admin_fee_minor": None, "admin_fee_currency": None, "admin_fee_days": None}
+    return {
+        "admin_fee_minor": value.amount.minor,
+        "admin_fee_currency": value.amount.currency,
+        "admin_fee_days": value.after_days,
+    }
+
+
 MAX_REGION_BUTTONS = 27
 
 
@@ -288,6 +378,8 @@ class Field:
     """Instead of `parse`, for a field whose valid values depend on the freelancer's other settings."""
     choices_for: Callable[[Freelancer, Translator], list[tuple[str, str]]] | None = None
     prompt_for: Callable[[Freelancer, Translator], Html] | None = None
+    columns: Callable[[Any], dict[str, object]] | None = None
+    """The columns a value is saved in, for a field stored in several; None: the column `key`."""
 
     def offered(self, freelancer: Freelancer, tr: Translator) -> list[tuple[str, str]]:
         return self.choices_for(freelancer, tr) if self.choices_for else self.choices(tr)
@@ -302,6 +394,8 @@ class Field:
         value = getattr(freelancer, self.key)
         if self.key == "holiday_subdivision":
             return holiday_calendar_label(freelancer, tr)
+        if self.key == "admin_fee_minor":
+            return _show_admin_fee(freelancer, tr)
         if self.display is not None:
             return self.display(value, tr)
         if value in (None, ""):
@@ -490,6 +584,46 @@ FIELDS: dict[str, Field] = {
             _switch,
             lambda tr: [(tr.plain(label), code) for code, label in SWITCH.items()],
             display=lambda value, tr: tr.plain(SWITCH["on" if value else "off"]),
+        ),
+        Field(
+            "late_penalties",
+            lambda tr: tr.plain("Late penalties"),
+            lambda tr: tr._(
+                "Do your terms (invoices, quotes, general terms) state late-payment penalties? Between "
+                "businesses, French law adds interest from the day after the due date (the ECB rate + 10 "
+                "points) and a fixed 40 € indemnity for recovery costs; other EU countries have similar "
+                "rules.\n\nIf you turn this on, overdue invoices of business clients show the interest so "
+                "far and the indemnity, the final reminder mentions them politely, and a formal notice "
+                "claims them. Private individuals (B2C clients) never see them."
+            ),
+            _switch,
+            lambda tr: [(tr.plain(label), code) for code, label in SWITCH.items()],
+            display=lambda value, tr: tr.plain(SWITCH["on" if value else "off"]),
+        ),
+        Field(
+            "contractual_rate_bp",
+            lambda tr: tr.plain("Late-payment rate"),
+            lambda tr: tr._(
+                "Do your terms state their own yearly late-payment rate? Type it in percent, for example "
+                "<i>12.15</i>. Tap Skip to use the legal rate (in France: the ECB rate + 10 points). In "
+                "France a contractual rate may not be below three times the legal interest rate: I warn "
+                "you if it is."
+            ),
+            _contractual_rate,
+            optional=True,
+            display=_show_rate,
+        ),
+        Field(
+            "admin_fee_minor",
+            lambda tr: tr.plain("Admin fee"),
+            lambda tr: tr._(
+                "Do your terms add a fixed admin fee once an invoice is some days late? Type the fee and "
+                "the number of days, for example <i>15 € after 30 days</i>. Tap Skip for none."
+            ),
+            lambda text, tr: text,
+            optional=True,
+            parse_for=_admin_fee,
+            columns=admin_fee_columns,
         ),
     ]
 }

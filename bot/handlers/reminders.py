@@ -25,6 +25,7 @@ from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
 from bot.i18n import Html, translator
+from bot.presentation import late_amounts
 from bot.presentation.call_script import call_history_line
 from bot.presentation.reminder_text import client_locale, render_reminder
 from bot.presentation.reminder_views import render_history, render_schedule, when
@@ -141,8 +142,15 @@ async def send_test(update: Update, ctx: RelanceContext) -> None:
     today = local_today(freelancer, ctx.clock.now())
     tone = await next_client_tone(ctx, invoice, today)
     custom = await ctx.store.templates.get(freelancer.id, tone, client_locale(freelancer, client))
+    late = await late_amounts.for_invoice(ctx.store, freelancer, invoice, today, is_b2b=client.is_b2b)
     message = render_reminder(
-        freelancer=freelancer, client=client, invoice=invoice, tone=tone, today=today, custom=custom
+        freelancer=freelancer,
+        client=client,
+        invoice=invoice,
+        tone=tone,
+        today=today,
+        custom=custom,
+        late=late,
     )
     header = translator(freelancer.language)._(
         "🧪 Test — this is what {client} would receive:", client=client.name

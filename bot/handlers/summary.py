@@ -6,7 +6,7 @@ The handlers are thin; `summarise_overdue`, `render_overdue_summary`, `invoices_
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,10 +14,13 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import RelanceContext
 from bot.domain import stats
+from bot.domain.penalties import Penalties
 from bot.export import invoices_csv, payments_csv, stats_csv
 from bot.handlers.common import answer, cb, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
 from bot.handlers.long_messages import Heading, Line, Page, split_message
 from bot.i18n import Html, Translator
+from bot.presentation import late_amounts
+from bot.presentation.late_amounts import freelancer_line
 from bot.presentation.views import due_phrase, invoice_line, local_today
 from bot.storage import Invoice
 
@@ -40,8 +43,21 @@ async def overdue(update: Update, ctx: RelanceContext) -> None:
     tr = tr_for(update, ctx, freelancer)
     today = local_today(freelancer, ctx.clock.now())
     invoices = await ctx.store.invoices.open_due_before(freelancer.id, today + timedelta(days=UPCOMING_DAYS))
+    late: dict[int, Penalties] = {}
+    if freelancer.late_penalties:
+        b2b: dict[int, bool] = {}
+        rates = await ctx.store.penalty_rates.all()
+        for invoice in invoices:
+            if invoice.client_id not in b2b:
+                client = await ctx.store.clients.get(freelancer.id, invoice.client_id)
+                b2b[invoice.client_id] = client is not None and client.is_b2b
+            found = await late_amounts.for_invoice(
+                ctx.store, freelancer, invoice, today, is_b2b=b2b[invoice.client_id], extra_rates=rates
+            )
+            if found is not None:
+                late[invoice.id] = found
     pages = split_message(
-        render_overdue_summary(tr, summarise_overdue(invoices, today), today), limit=PAGE_LIMIT
+        render_overdue_summary(tr, summarise_overdue(invoices, today), today, late), limit=PAGE_LIMIT
     )
     number = min(max(cb_int(update, 1) or 0, 0), len(pages) - 1)
     text, markup = overdue_page(tr, pages, number)
@@ -140,8 +156,13 @@ def summarise_overdue(invoices: Iterable[Invoice], today: date) -> OverdueSummar
     return OverdueSummary(list(by_client.values()), dict(sorted(totals.items())), ageing, upcoming)
 
 
-def render_overdue_summary(tr: Translator, summary: OverdueSummary, today: date) -> list[Line]:
-    """The summary as lines of HTML, each overdue invoice with its ✅ button (see split_message)."""
+def render_overdue_summary(
+    tr: Translator, summary: OverdueSummary, today: date, late: Mapping[int, Penalties] | None = None
+) -> list[Line]:
+    """The summary as lines of HTML, each overdue invoice with its ✅ button (see split_message);
+    `late`: invoice id → late-payment amounts, shown under the invoice (business clients, when the
+    freelancer's terms state late penalties)."""
+    late = late or {}
     lines = _overview(tr, summary) if summary.by_client else [Line(_nothing_overdue(tr))]
     for invoices in summary.by_client:
         client = invoices[0].client_name
@@ -151,7 +172,10 @@ def render_overdue_summary(tr: Translator, summary: OverdueSummary, today: date)
             tr._("👤 <b>{client}</b> (continued)", client=client),
         )
         lines.append(Line(""))
-        lines += [Line(overdue_line(tr, i, today), _paid_button(tr, i), heading) for i in invoices]
+        lines += [
+            Line(_with_late(overdue_line(tr, i, today), tr, late.get(i.id)), _paid_button(tr, i), heading)
+            for i in invoices
+        ]
     if summary.upcoming:
         heading = Heading(
             "upcoming",
@@ -193,6 +217,11 @@ def _overview(tr: Translator, summary: OverdueSummary) -> list[Line]:
         )
     lines.append(tr._("Once an invoice is paid in full, tap its ✅ button."))
     return [Line(html) for html in lines]
+
+
+def _with_late(line: Html, tr: Translator, result: Penalties | None) -> Html:
+    extra = freelancer_line(tr, result) if result is not None else ""
+    return Html(f"{line}\n    {extra}") if extra else line
 
 
 def _nothing_overdue(tr: Translator) -> Html:

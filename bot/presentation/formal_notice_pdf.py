@@ -112,6 +112,8 @@ def _amount_rows(tr: Translator, notice: FormalNotice) -> list[tuple[str, str]]:
             rows.append((label, money(claimed.interest_minor)))
         if claimed.indemnity_minor:
             rows.append((tr.plain("Fixed indemnity for recovery costs"), money(claimed.indemnity_minor)))
+        if claimed.admin_fee_minor:
+            rows.append((tr.plain("Admin fee (as per our terms)"), money(claimed.admin_fee_minor)))
         rows.append((tr.plain("Total claimed"), money(notice.total_minor)))
     return rows
 

@@ -10,10 +10,14 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.domain.templates import render_template
 from bot.i18n import N_, Translator, translator
 from bot.storage import Client, Freelancer, Invoice
+
+if TYPE_CHECKING:
+    from bot.domain.penalties import Penalties
 
 DEFAULT_TEMPLATES: dict[str, str] = {
     "courtesy": N_(
@@ -122,13 +126,33 @@ def client_locale(freelancer: Freelancer, client: Client) -> str:
 
 
 def render_reminder(
-    *, freelancer: Freelancer, client: Client, invoice: Invoice, tone: str, today: date, custom: str | None
+    *,
+    freelancer: Freelancer,
+    client: Client,
+    invoice: Invoice,
+    tone: str,
+    today: date,
+    custom: str | None,
+    late: Penalties | None = None,
 ) -> ReminderText:
-    """The reminder in the client's language, as HTML (Telegram, e-mail) and plain text."""
+    """The reminder in the client's language, as HTML (Telegram, e-mail) and plain text.
+
+    `late`: the late-payment amounts (bot.presentation.late_amounts); the final reminder to a business
+    client mentions them, after the payment details (never to a consumer, never in earlier tones).
+    """
     tr = translator(client_locale(freelancer, client))
     values = template_values(tr, freelancer, client, invoice, today)
+    from bot.presentation.late_amounts import client_sentence
+
+    sentence = client_sentence(tr, late) if late is not None and tone == "final" and client.is_b2b else None
     template = custom or tr.plain(builtin_template(tone, invoice, today))
     template = tr.fit(_OLD_DAYS_WORD.sub("{days_overdue}", template), values)
+    if sentence:
+        if "{payment_details}" in template:
+            values["payment_details"] = f"{values['payment_details']}\n\n{sentence}".strip()
+        else:
+            template = f"{template}\n\n{{late_penalties}}"
+            values["late_penalties"] = sentence
     plain = render_template(template, values)
     escaped = {name: html.escape(value, quote=False) for name, value in values.items()}
     rich = render_template(html.escape(template, quote=False), escaped)

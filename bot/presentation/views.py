@@ -12,9 +12,11 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import DateError, DateErrorReason
 from bot.domain.money import AmountError, AmountErrorReason
+from bot.domain.penalties import Penalties
 from bot.domain.plans import CUSTOM_CODE, Plan, PlanError
 from bot.i18n import N_, Html, Translator
 from bot.presentation.keyboards import cb, keyboard
+from bot.presentation.late_amounts import freelancer_line
 from bot.storage import Freelancer, Invoice, Payment
 
 
@@ -103,7 +105,12 @@ def payment_details_hint(tr: Translator, freelancer: Freelancer, invoice_has_fil
 
 
 def invoice_card(
-    tr: Translator, invoice: Invoice, payments: list[Payment], today: date, freelancer: Freelancer | None = None
+    tr: Translator,
+    invoice: Invoice,
+    payments: list[Payment],
+    today: date,
+    freelancer: Freelancer | None = None,
+    late: Penalties | None = None,
 ) -> Html:
     lines: list[str] = [
         tr._("<b>Invoice {number}</b> — {client}", number=invoice.number, client=invoice.client_name),
@@ -118,6 +125,8 @@ def invoice_card(
         tr._("Status: {status}", status=status_phrase(tr, invoice)),
         tr._("Reminders: {state}", state=reminders_phrase(tr, invoice)),
     ]
+    if late is not None and (line := freelancer_line(tr, late)):
+        lines.append(line)
     if invoice.description:
         lines.append(tr._("Description: {text}", text=invoice.description))
     if invoice.file_name:

@@ -14,6 +14,7 @@ from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.invitations import Invitations
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
+from bot.storage.penalty_rates import PenaltyRates
 from bot.storage.persistence import SqlitePersistence
 from bot.storage.reminders import Reminder, Reminders, Templates
 from bot.storage.stats import Stats
@@ -48,6 +49,7 @@ class Store:
         self.bank = Bank(db)
         self.formal_notices = FormalNotices(db)
         self.call_outcomes = CallOutcomes(db)
+        self.penalty_rates = PenaltyRates(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

@@ -43,6 +43,15 @@ class Freelancer:
     """The region of `country` whose holidays apply too ("QC" in Canada, "57" for Moselle); None: national."""
     postal_address: str | None = None
     """Lines separated by LF, printed on a formal notice; None: not given yet."""
+    late_penalties: bool = False
+    """"My terms state late penalties": show interest and indemnity on overdue B2B invoices."""
+    contractual_rate_bp: int | None = None
+    """A yearly late-payment rate from the freelancer's terms (basis points); None: the statutory one."""
+    admin_fee_minor: int | None = None
+    """A fixed admin fee from the freelancer's terms, in `admin_fee_currency`; None: none."""
+    admin_fee_currency: str | None = None
+    admin_fee_days: int | None = None
+    """The admin fee is due once an invoice is this many days late."""
 
     @property
     def holiday_calendar(self) -> str:
@@ -81,6 +90,11 @@ EDITABLE = frozenset(
         "copy_me",
         "holiday_subdivision",
         "postal_address",
+        "late_penalties",
+        "contractual_rate_bp",
+        "admin_fee_minor",
+        "admin_fee_currency",
+        "admin_fee_days",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))
@@ -93,6 +107,7 @@ def _row(row: sqlite3.Row) -> Freelancer:
     data["digest_enabled"] = bool(data["digest_enabled"])
     data["digest_chart"] = bool(data["digest_chart"])
     data["copy_me"] = bool(data["copy_me"])
+    data["late_penalties"] = bool(data["late_penalties"])
     return Freelancer(**data)
 
 
