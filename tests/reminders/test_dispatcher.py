@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.engine.dispatcher import CLAIM_LEASE
 from tests.harness import Harness
 from tests.reminders.helpers import client_texts, invoice_with_reminders, utc
 
@@ -69,7 +70,10 @@ async def test_crash_after_claim_leaves_uncertain_reported_and_not_resent(h: Har
     h.clock.set(utc(2026, 11, 30, 9, 0))
     [row] = await h.store.reminders.due(h.clock.now(), 10)
     assert await h.store.reminders.claim(row.id, h.clock.now())  # then the process dies
-    await h.dispatcher.recover()  # what start-up does
+    # What start-up does once the claim's lease has run out (on PostgreSQL, a younger claim may be
+    # another worker's send in progress and is left alone).
+    h.clock.advance(CLAIM_LEASE + timedelta(seconds=1))
+    await h.dispatcher.recover()
     assert (await statuses(h, s.invoice.id))[0] == ("courtesy", "uncertain")
     warning = h.fake.last_bot_message(s.user.id)
     assert "may not have been delivered" in warning.text and "Send again" in warning.buttons[0]
