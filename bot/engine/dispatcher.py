@@ -19,7 +19,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,10 +48,13 @@ from bot.presentation.reminder_email import invoice_attachment, reminder_email, 
 from bot.presentation.reminder_text import ReminderText, render_notice, render_reminder
 from bot.presentation.reminder_views import Planned, render_digest, render_preview
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
+from bot.storage.reminders import SentRecord
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+RECORD_EVERY = 50
+CLAIM_CHUNK = 100
 CONCURRENCY = 32
 MAX_ATTEMPTS = 5
 MAX_LISTED = 30
@@ -63,6 +66,16 @@ MAX_RETRY = timedelta(hours=1)
 PREVIEW_HOUR = 18
 DIGEST_HOUR = 9
 MONDAY = 0
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What one batch of due rows needs, read with one query per table."""
+
+    invoices: dict[int, Invoice] = field(default_factory=dict)
+    clients: dict[int, Client] = field(default_factory=dict)
+    contacts: dict[int, list[Contact]] = field(default_factory=dict)
+    history: dict[int, list[Reminder]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,9 @@ class Dispatcher:
         self._stopping = False
         self._freelancers: dict[int, Freelancer] = {}
         self._templates: dict[tuple[int, str, str], str | None] = {}
+        self._batch = _Batch()
+        self._records: list[SentRecord] | None = None  # during a run: sends recorded in batches
+        self._records_lock = asyncio.Lock()
 
     def stop(self) -> None:
         """Shutting down: claim nothing more; sends already under way finish and are recorded."""
@@ -161,29 +177,76 @@ class Dispatcher:
         """
         async with self._lock:
             self._freelancers, self._templates = {}, {}
+            self._records = []
             handled = 0
             try:
                 while True:
                     due = await self.store.reminders.due(self.clock.now(), BATCH_SIZE)
-                    by_invoice: dict[int, list[Reminder]] = defaultdict(list)
-                    for reminder in due:
-                        by_invoice[reminder.invoice_id].append(reminder)
-                    await asyncio.gather(*(self._guarded(rows) for rows in by_invoice.values()))
+                    await self._run_batch(due)
                     handled += len(due)
                     if len(due) < BATCH_SIZE or self._stopping:
                         return handled
             finally:
+                await self._flush_records()
+                self._records, self._batch = None, _Batch()
                 await self._flush_sent_notices()
                 await self._close_mailer()
 
-    async def _guarded(self, rows: list[Reminder]) -> None:
-        async with self._slots:
-            if self._stopping:
-                return
+    async def _run_batch(self, due: list[Reminder]) -> None:
+        """One batch of due rows in a few round trips: read what they need at once, decide per
+        invoice, claim every send in one statement, re-check the invoices, send concurrently, and
+        record the sends in groups (`RECORD_EVERY`)."""
+        by_invoice: dict[int, list[Reminder]] = defaultdict(list)
+        for reminder in due:
+            by_invoice[reminder.invoice_id].append(reminder)
+        await self._preload(list(by_invoice))
+        sends: list[tuple[Reminder, Job]] = []
+        for rows in by_invoice.values():
             try:
-                await self._handle_invoice(rows)
+                sends += await self._handle_invoice(rows)
             except Exception:  # one broken invoice must not stop the others
                 log.exception("dispatch of invoice %s failed", rows[0].invoice_id)
+        for start in range(0, len(sends), CLAIM_CHUNK):  # a claim never waits long for its send
+            if self._stopping:
+                return
+            chunk = sends[start : start + CLAIM_CHUNK]
+            claimed = await self.store.reminders.claim_many([row.id for row, _job in chunk], self.clock.now())
+            wanted = await self.store.invoices.wanting_reminders(
+                list({row.invoice_id for row, _job in chunk if row.id in claimed})
+            )
+            await asyncio.gather(*(
+                self._guarded(row, job, wanted=row.invoice_id in wanted) for row, job in chunk if row.id in claimed
+            ))  # fmt: skip
+            await self._flush_records()
+
+    async def _preload(self, invoice_ids: list[int]) -> None:
+        """What a batch needs, read with one query per table instead of several per reminder."""
+        invoices = await self.store.invoices.get_many_any(invoice_ids)
+        missing = list({i.freelancer_id for i in invoices.values()} - set(self._freelancers))
+        self._freelancers.update(await self.store.freelancers.get_many(missing))
+        client_ids = list({i.client_id for i in invoices.values()})
+        self._batch = _Batch(
+            invoices=invoices,
+            clients=await self.store.clients.get_many_any(client_ids),
+            contacts=await self.store.clients.contacts_of(client_ids),
+            history=await self.store.reminders.client_history(invoice_ids),
+        )
+
+    async def _guarded(self, row: Reminder, job: Job, *, wanted: bool) -> None:
+        """Send one claimed row (paid, cancelled or paused meanwhile: `wanted` is False)."""
+        async with self._slots:
+            try:
+                if self._stopping:  # shutting down: nothing was sent, the row goes back to planned
+                    await self.store.reminders.unclaim(row.id)
+                    return
+                if not wanted:
+                    await self.store.reminders.finish(
+                        row.id, "cancelled", "invoice paid, cancelled or paused"
+                    )
+                    return
+                await self._send_job(row, job)
+            except Exception:  # the row stays `sending`: reported as uncertain, never resent by itself
+                log.exception("dispatch of reminder %s failed", row.id)
 
     async def recover(self, *, stale_only: bool | None = None) -> None:
         """Rows a crash left in `sending` become `uncertain`, and the freelancer is told.
@@ -201,16 +264,19 @@ class Dispatcher:
                 await self._report_uncertain(job)
 
     # One invoice -------------------------------------------------------------------------------
-    async def _handle_invoice(self, rows: list[Reminder]) -> None:
-        """Apply the domain's catch-up decision (`decide_due`) to one invoice's due rows."""
+    async def _handle_invoice(self, rows: list[Reminder]) -> list[tuple[Reminder, Job]]:
+        """Apply the domain's catch-up decision (`decide_due`) to one invoice's due rows; return the
+        rows to send (claimed by the caller, with the rest of the batch)."""
         job = await self._load(rows[0])
         if job is None:
             for row in rows:
                 await self.store.reminders.settle_planned(row.id, "cancelled", "invoice gone")
-            return
+            return []
         invoice, freelancer, now = job.invoice, job.freelancer, self.clock.now()
-        history = [r for r in await self.store.reminders.for_invoice(invoice.id)
-                   if r.audience == "client" and r.status in ("sent", "uncertain")]  # fmt: skip
+        history = self._batch.history.get(invoice.id)
+        if history is None:
+            history = [r for r in await self.store.reminders.for_invoice(invoice.id)
+                       if r.audience == "client" and r.status in ("sent", "uncertain")]  # fmt: skip
         decisions = decide_due(
             [DueReminder(r.id, r.step, r.tone, r.audience, r.scheduled_at, r.approved) for r in rows],
             now=now, tz=freelancer.timezone,
@@ -220,9 +286,14 @@ class Dispatcher:
             earlier_tones=[r.tone for r in history], stale_after=STALE_AFTER,
         )  # fmt: skip
         by_id = {r.id: r for r in rows}
+        sends: list[tuple[Reminder, Job]] = []
         for decision in decisions:
             row = by_id[decision.reminder.id]
-            await self._apply(decision, row, replace(job, reminder=row))
+            if decision.action == Action.SEND:
+                sends.append((row, replace(job, reminder=row, tone=decision.tone or row.tone)))
+            else:
+                await self._apply(decision, row, replace(job, reminder=row))
+        return sends
 
     async def _apply(self, decision: Decision, row: Reminder, job: Job) -> None:
         # Every outcome but a send is conditional on the row still being planned: with several
@@ -237,8 +308,6 @@ class Dispatcher:
         elif decision.action == Action.RESCHEDULE:
             assert decision.at is not None
             await self.store.reminders.postpone_planned(row.id, decision.at, decision.reason)
-        elif await self.store.reminders.claim(row.id, self.clock.now()):
-            await self.send_claimed(row, replace(job, tone=decision.tone or row.tone))
 
     async def _template(self, freelancer_id: int, tone: str, locale: str) -> str | None:
         """The freelancer's own wording, read once per run and kind of reminder."""
@@ -248,7 +317,12 @@ class Dispatcher:
         return self._templates[key]
 
     async def _load(self, reminder: Reminder) -> Job | None:
-        invoice = await self.store.invoices.get_any(reminder.invoice_id)
+        """The invoice, freelancer, client and contacts of a row: from the batch read at once when
+        the row is part of it, else from the database."""
+        batch = self._batch
+        invoice = batch.invoices.get(reminder.invoice_id) or await self.store.invoices.get_any(
+            reminder.invoice_id
+        )
         if invoice is None:
             return None
         freelancer = self._freelancers.get(invoice.freelancer_id)
@@ -256,10 +330,14 @@ class Dispatcher:
             freelancer = await self.store.freelancers.get(invoice.freelancer_id)
             if freelancer is not None:
                 self._freelancers[freelancer.id] = freelancer
-        client = await self.store.clients.get(invoice.freelancer_id, invoice.client_id)
+        client = batch.clients.get(invoice.client_id)
+        if client is None or client.freelancer_id != invoice.freelancer_id:
+            client = await self.store.clients.get(invoice.freelancer_id, invoice.client_id)
         if freelancer is None or client is None:
             return None
-        contacts = await self.store.clients.contacts(client.id)
+        contacts = batch.contacts.get(client.id)
+        if contacts is None:
+            contacts = await self.store.clients.contacts(client.id)
         return Job(reminder, invoice, freelancer, client, contacts)
 
     # Sending -----------------------------------------------------------------------------------
@@ -273,6 +351,9 @@ class Dispatcher:
         if job is None or not await self.store.invoices.wants_reminders(job.invoice.id):
             await self.store.reminders.finish(reminder.id, "cancelled", "invoice paid, cancelled or paused")
             return
+        await self._send_job(reminder, job)
+
+    async def _send_job(self, reminder: Reminder, job: Job) -> None:
         try:
             deliveries = await self._deliver(job)
         except Exception:  # a bug must not leave the row `sending` forever, nor resend it
@@ -420,10 +501,10 @@ class Dispatcher:
         reminder, now = job.reminder, self.clock.now()
         sent = [d for d in deliveries if d.outcome == Outcome.SENT]
         if sent:
-            await self.store.reminders.mark_sent(
-                reminder.id, now=now, channel=",".join(sorted({d.channel for d in sent})),
+            await self._record_sent(SentRecord(
+                reminder.id, now, channel=",".join(sorted({d.channel for d in sent})),
                 recipient=", ".join(d.recipient for d in sent), message_ids=[d.message_id or "" for d in sent],
-            )  # fmt: skip
+            ))  # fmt: skip
             if reminder.audience == "client":
                 await self._notify_sent(job, sent)
             missed = [d for d in deliveries if d.outcome != Outcome.SENT]
@@ -449,6 +530,22 @@ class Dispatcher:
         )
         await self.store.reminders.finish(reminder.id, "failed", reason)
         await self._report_failed(job, reason)
+
+    async def _record_sent(self, record: SentRecord) -> None:
+        """During a run, sends are recorded in groups of `RECORD_EVERY` (one transaction each); a
+        crash before a group is written leaves its rows `sending`: reported uncertain, not resent."""
+        if self._records is None:
+            await self.store.reminders.mark_sent_many([record])
+            return
+        self._records.append(record)
+        if len(self._records) >= RECORD_EVERY:
+            await self._flush_records()
+
+    async def _flush_records(self) -> None:
+        async with self._records_lock:
+            if self._records:
+                pending, self._records = self._records, []
+                await self.store.reminders.mark_sent_many(pending)
 
     # Telling the freelancer ---------------------------------------------------------------------
     def _invoice_buttons(self, job: Job) -> InlineKeyboardMarkup:

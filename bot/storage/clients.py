@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -104,6 +105,30 @@ class Clients:
             f"SELECT {_CLIENT} FROM clients WHERE id = ? AND freelancer_id = ?", (client_id, freelancer_id)
         )
         return _client(row) if row else None
+
+    async def get_many_any(self, client_ids: Sequence[int]) -> dict[int, Client]:
+        """By ids alone, in one query: the dispatcher's batch (it acts for whoever owns them)."""
+        if not client_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT {_CLIENT} FROM clients WHERE id IN ({', '.join('?' * len(client_ids))})",
+            tuple(client_ids),
+        )
+        return {client.id: client for client in map(_client, rows)}
+
+    async def contacts_of(self, client_ids: Sequence[int]) -> dict[int, list[Contact]]:
+        """Every contact of these clients, per client, in one query."""
+        found: dict[int, list[Contact]] = {client_id: [] for client_id in client_ids}
+        if not client_ids:
+            return found
+        rows = await self._db.fetchall(
+            f"SELECT {_CONTACT} FROM contacts WHERE client_id IN ({', '.join('?' * len(client_ids))}) "
+            "ORDER BY id",
+            tuple(client_ids),
+        )
+        for row in rows:
+            found[row["client_id"]].append(_contact(row))
+        return found
 
     async def find_by_name(self, freelancer_id: int, name: str) -> Client | None:
         row = await self._db.fetchone(

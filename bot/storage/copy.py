@@ -155,7 +155,8 @@ async def copy_sqlite_to_postgres(source: SqliteDatabase, target: PostgresDataba
             offset = 0
             while True:
                 rows = await source.fetchall(
-                    f'SELECT {cols} FROM "{table.name}" ORDER BY {order} LIMIT ? OFFSET ?', (BATCH_ROWS, offset)
+                    f'SELECT {cols} FROM "{table.name}" ORDER BY {order} LIMIT ? OFFSET ?',
+                    (BATCH_ROWS, offset),
                 )
                 if not rows:
                     break

@@ -121,6 +121,15 @@ class Freelancers:
         )
         return _row(row) if row else None
 
+    async def get_many(self, freelancer_ids: Sequence[int]) -> dict[int, Freelancer]:
+        if not freelancer_ids:
+            return {}
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM freelancers WHERE id IN ({', '.join('?' * len(freelancer_ids))})",
+            tuple(freelancer_ids),
+        )
+        return {freelancer.id: freelancer for freelancer in map(_row, rows)}
+
     async def get(self, freelancer_id: int) -> Freelancer | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM freelancers WHERE id = ?", (freelancer_id,))
         return _row(row) if row else None

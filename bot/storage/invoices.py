@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -183,6 +184,26 @@ class Invoices:
         """By id alone: for the dispatcher, which acts for whoever owns the invoice."""
         row = await self._db.fetchone(_SELECT + "WHERE i.id = ?", (invoice_id,))
         return _invoice(row) if row else None
+
+    async def get_many_any(self, invoice_ids: Sequence[int]) -> dict[int, Invoice]:
+        """By ids alone, in one query: the dispatcher's batch."""
+        if not invoice_ids:
+            return {}
+        rows = await self._db.fetchall(
+            _SELECT + f"WHERE i.id IN ({', '.join('?' * len(invoice_ids))})", tuple(invoice_ids)
+        )
+        return {invoice.id: invoice for invoice in map(_invoice, rows)}
+
+    async def wanting_reminders(self, invoice_ids: Sequence[int]) -> set[int]:
+        """Of these, the invoices still open with reminders on and not paused (one query)."""
+        if not invoice_ids:
+            return set()
+        rows = await self._db.fetchall(
+            f"SELECT id FROM invoices WHERE id IN ({', '.join('?' * len(invoice_ids))}) AND status = 'open' "
+            "AND reminders_enabled = 1 AND reminders_paused = 0",
+            tuple(invoice_ids),
+        )
+        return {int(row["id"]) for row in rows}
 
     async def wants_reminders(self, invoice_id: int) -> bool:
         """Open, reminders on and not paused: checked again right before a reminder goes out."""

@@ -43,6 +43,17 @@ class PlannedRow:
     scheduled_at: datetime
 
 
+@dataclass(frozen=True)
+class SentRecord:
+    """A send to record (see `Reminders.mark_sent_many`)."""
+
+    reminder_id: int
+    at: datetime
+    channel: str
+    recipient: str
+    message_ids: Sequence[str]
+
+
 _COLUMNS = (
     "id, invoice_id, step, offset_days, tone, audience, scheduled_at, status, approved, attempts, last_error, "
     "channel, recipient, message_ids, sent_at"
@@ -142,6 +153,62 @@ class Reminders:
             (_stamp(now), reminder_id),
         )
         return cursor.rowcount == 1
+
+    async def claim_many(self, reminder_ids: Sequence[int], now: datetime) -> set[int]:
+        """Claim a batch in one statement: the ids this worker got (planned → sending).
+
+        On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`, so workers claiming the
+        same batch at once split it instead of waiting on each other; on SQLite the write lock
+        makes the conditional UPDATE … RETURNING atomic.
+        """
+        if not reminder_ids:
+            return set()
+        marks = ", ".join("?" * len(reminder_ids))
+        if self._db.dialect == "postgres":
+            sql = (
+                "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
+                f"WHERE id IN (SELECT id FROM reminders WHERE id IN ({marks}) AND status = 'planned' "
+                "FOR UPDATE SKIP LOCKED) RETURNING id"
+            )
+        else:
+            sql = (
+                "UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
+                f"WHERE id IN ({marks}) AND status = 'planned' RETURNING id"
+            )
+        rows = await self._db.fetchall(sql, (_stamp(now), *reminder_ids))
+        return {int(row["id"]) for row in rows}
+
+    async def unclaim(self, reminder_id: int) -> None:
+        """A claimed row that was not sent after all (shutdown before its turn): planned again."""
+        await self._db.execute(
+            "UPDATE reminders SET status = 'planned', claimed_at = NULL, attempts = attempts - 1 "
+            "WHERE id = ? AND status = 'sending'",
+            (reminder_id,),
+        )
+
+    async def mark_sent_many(self, sent: Sequence[SentRecord]) -> None:
+        """Record a batch of sends in one transaction (one round trip per batch)."""
+        if sent:
+            await self._db.executemany(
+                "UPDATE reminders SET status = 'sent', sent_at = ?, channel = ?, recipient = ?, message_ids = ?, "
+                "last_error = NULL WHERE id = ?",
+                [(_stamp(s.at), s.channel, s.recipient, json.dumps(list(s.message_ids)), s.reminder_id)
+                 for s in sent],
+            )  # fmt: skip
+
+    async def client_history(self, invoice_ids: Sequence[int]) -> dict[int, list[Reminder]]:
+        """Per invoice, the client reminders already sent (or perhaps sent): what catch-up looks at."""
+        history: dict[int, list[Reminder]] = {invoice_id: [] for invoice_id in invoice_ids}
+        if not invoice_ids:
+            return history
+        rows = await self._db.fetchall(
+            f"SELECT {_COLUMNS} FROM reminders WHERE invoice_id IN ({', '.join('?' * len(invoice_ids))}) "
+            "AND audience = 'client' AND status IN ('sent', 'uncertain') ORDER BY scheduled_at, id",
+            tuple(invoice_ids),
+        )
+        for row in rows:
+            history[row["invoice_id"]].append(_reminder(row))
+        return history
 
     async def mark_sent(
         self, reminder_id: int, *, now: datetime, channel: str, recipient: str, message_ids: Sequence[str]
