@@ -35,8 +35,8 @@ _MAX_TRACKED_CHATS = 10_000
 JSONDict = dict[str, Any]  # what a Bot API call returns (PTB keeps its alias private)
 
 
-OVERALL_PER_SECOND = 26
-OVERALL_BURST = 2  # 2 + 26 per second: 2 messages of margin under Telegram's 30 for scheduling jitter
+OVERALL_PER_SECOND = 28.6
+OVERALL_BURST = 1  # evenly spaced: no burst on top of the rate
 CHAT_INTERVAL_SECONDS = 1.05
 
 
@@ -49,10 +49,9 @@ class _ChatPace:
 class RelanceRateLimiter(AIORateLimiter):
     """Even spacing overall, and one message per second per chat counted from the previous answer.
 
-    The overall bucket holds two messages at 26 per second: a sliding second holds at most 28, leaving
-    room for the jitter between taking a slot and reaching Telegram under load (a bucket of 30 per
-    second would allow bursts of up to 60 in one second), yet a send delayed by a
-    busy event loop can be caught up instead of being lost. A chat's next message waits
+    Overall, one message every 1/28.6 s (a bucket of one): a sliding second holds at most 29, leaving
+    one message of room under Telegram's 30 for the jitter between taking a slot and reaching
+    Telegram under load (a bucket of 30 per second would allow bursts of up to 60 in one second). A chat's next message waits
     until a full interval after its previous one was *answered*: pacing from the previous start
     would let a message delayed by the overall limit land less than a second before the next.
     """

@@ -1,9 +1,9 @@
 """Telegram's limits shared by several bot processes, through Redis (RELANCE_REDIS_URL).
 
-Telegram counts messages per bot, not per process: three workers each pacing themselves to 26
-messages/s would send 78. With Redis, every new message first *reserves* its slot in two shared
+Telegram counts messages per bot, not per process: three workers each pacing themselves to 28.6
+messages/s would send 86. With Redis, every new message first *reserves* its slot in two shared
 schedules, atomically in one Lua script (GCRA, the generic cell rate algorithm): the bot's overall
-schedule (26/s with a burst of 2, as in one process) and the chat's (one message per 1.05 s). The
+schedule (28.6/s, evenly spaced, as in one process) and the chat's (one message per 1.05 s). The
 script answers how long to wait; the caller sleeps that long and sends. Reservations use Redis's own
 clock, so the workers' clocks need not agree. If Redis is unreachable, the process falls back to its
 own pacing and says so once in the log: a reminder is never lost because the limiter is down.

@@ -206,18 +206,25 @@ class Dispatcher:
                 sends += await self._handle_invoice(rows)
             except Exception:  # one broken invoice must not stop the others
                 log.exception("dispatch of invoice %s failed", rows[0].invoice_id)
-        for start in range(0, len(sends), CLAIM_CHUNK):  # a claim never waits long for its send
+        # Claimed a chunk at a time, the next chunk once the previous one is mostly sent: a claim
+        # never waits long for its send, and a chat's paced second message does not stall the rest.
+        running: set[asyncio.Task[None]] = set()
+        for start in range(0, len(sends), CLAIM_CHUNK):
             if self._stopping:
-                return
+                break
+            while len(running) > CLAIM_CHUNK // 2:
+                _done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             chunk = sends[start : start + CLAIM_CHUNK]
             claimed = await self.store.reminders.claim_many([row.id for row, _job in chunk], self.clock.now())
             wanted = await self.store.invoices.wanting_reminders(
                 list({row.invoice_id for row, _job in chunk if row.id in claimed})
             )
-            await asyncio.gather(*(
-                self._guarded(row, job, wanted=row.invoice_id in wanted) for row, job in chunk if row.id in claimed
-            ))  # fmt: skip
-            await self._flush_records()
+            for row, job in chunk:
+                if row.id in claimed:
+                    running.add(asyncio.create_task(self._guarded(row, job, wanted=row.invoice_id in wanted)))
+        if running:
+            await asyncio.wait(running)
+        await self._flush_records()
 
     async def _preload(self, invoice_ids: list[int]) -> None:
         """What a batch needs, read with one query per table instead of several per reminder."""
