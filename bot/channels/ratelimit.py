@@ -14,8 +14,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ class RelanceRateLimiter(AIORateLimiter):
         self._monotonic = monotonic
         self._sleep = sleep
         self._shared = shared
+        self._shared_retries = max_retries
 
     async def shutdown(self) -> None:
         if self._shared is not None:
@@ -105,8 +108,17 @@ class RelanceRateLimiter(AIORateLimiter):
         paced = rate_limit_args == PER_CHAT or endpoint in NEW_MESSAGE_METHODS
         if self._shared is not None and chat_id is not None:
             private = paced and chat_id > 0
-            if await self._shared.wait_turn(chat_id if private else None):
-                return await super().process_request(callback, args, kwargs, endpoint, data, retries)
+            attempt = 0
+            # The shared schedule paces this send overall and per chat: this process's own limiter
+            # is not applied on top (its queue would delay a reserved slot into the next one's).
+            while await self._shared.wait_turn(chat_id if private else None):
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    attempt += 1
+                    if attempt > (retries if retries is not None else self._shared_retries):
+                        raise
+                    await self._sleep(_seconds(exc.retry_after) + 0.1)
         if paced and chat_id is not None and chat_id > 0:
             pace = self._pace(chat_id)
             async with pace.lock:
@@ -118,6 +130,10 @@ class RelanceRateLimiter(AIORateLimiter):
                 finally:
                     pace.last_done = self._monotonic()
         return await super().process_request(callback, args, kwargs, endpoint, data, retries)
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def _as_chat_id(value: object) -> int | None:

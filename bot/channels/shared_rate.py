@@ -3,7 +3,8 @@
 Telegram counts messages per bot, not per process: three workers each pacing themselves to 28.6
 messages/s would send 86. With Redis, every new message first *reserves* its slot in two shared
 schedules, atomically in one Lua script (GCRA, the generic cell rate algorithm): the bot's overall
-schedule (28.6/s, evenly spaced, as in one process) and the chat's (one message per 1.05 s). The
+schedule (26/s evenly spaced: more margin than one process's 28.6/s, since a slot reserved
+in Redis reaches Telegram after one more round trip and each process's own pacing) and the chat's (one message per 1.05 s). The
 script answers how long to wait; the caller sleeps that long and sends. Reservations use Redis's own
 clock, so the workers' clocks need not agree. If Redis is unreachable, the process falls back to its
 own pacing and says so once in the log: a reminder is never lost because the limiter is down.
@@ -15,7 +16,7 @@ import asyncio
 import logging
 from typing import Any
 
-from bot.channels.ratelimit import CHAT_INTERVAL_SECONDS, OVERALL_BURST, OVERALL_PER_SECOND
+from bot.channels.ratelimit import CHAT_INTERVAL_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ return slot - now
 _KEY_TTL_MS = 60_000
 
 
+SHARED_PER_SECOND = 26
+SHARED_BURST = 1
+SHARED_CHAT_INTERVAL_SECONDS = CHAT_INTERVAL_SECONDS + 0.2
+"""Several workers: a slot reserved in Redis reaches Telegram after one more round trip and the
+process's own (faster) pacing, so the shared schedule keeps more room under Telegram's limits (30/s
+overall, a chat's slot counted from its reservation rather than from the previous answer)."""
+
 class SharedSchedule:
     """Slots in the bot's overall and per-chat schedules, reserved in Redis."""
 
@@ -54,9 +62,9 @@ class SharedSchedule:
         client: Any,
         bot_key: str,
         *,
-        overall_per_second: float = OVERALL_PER_SECOND,
-        burst: int = OVERALL_BURST,
-        chat_interval: float = CHAT_INTERVAL_SECONDS,
+        overall_per_second: float = SHARED_PER_SECOND,
+        burst: int = SHARED_BURST,
+        chat_interval: float = SHARED_CHAT_INTERVAL_SECONDS,
     ) -> None:
         self._client = client
         self._prefix = f"relance:rate:{bot_key}"

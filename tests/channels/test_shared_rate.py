@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.ratelimit import RelanceRateLimiter
-from bot.channels.shared_rate import SharedSchedule
+from bot.channels.shared_rate import SHARED_PER_SECOND, SharedSchedule
 from tests.fake_telegram import FakeTelegram
 from tests.harness import TOKEN, Harness, start_harness, stop_harness
 
@@ -80,7 +80,7 @@ async def test_two_workers_sharing_the_schedule_never_hit_a_429(tmp_path: Path) 
     assert fake.rate_limited_count == 0
     assert fake.chats_with_bursts(window=1.0) == []
     assert len(fake.delivery_times(SAME_CHAT)) == 4  # one chat, two workers: one per second
-    assert elapsed >= (2 * (CHATS_PER_WORKER + 2) - 2) / OVERALL_PER_SECOND - 0.2  # the overall limit was applied
+    assert elapsed >= (2 * (CHATS_PER_WORKER + 2) - 2) / SHARED_PER_SECOND - 0.2  # the overall limit was applied
 
 
 async def test_without_the_shared_schedule_two_workers_flood_telegram(tmp_path: Path) -> None:
