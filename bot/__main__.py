@@ -39,6 +39,7 @@ from bot.export import invoices_csv, payments_csv
 from bot.i18n import translator
 from bot.logging_setup import setup_logging
 from bot.storage import StorageError, open_store
+from bot.webhook import WebhookServer
 
 log = logging.getLogger("relance")
 STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
@@ -63,31 +64,27 @@ async def _initialize(app: object) -> None:
             await asyncio.sleep(delay)
 
 
-async def _receive_updates(app: Any, config: Config) -> None:
+async def _receive_updates(app: Any, services: Services) -> WebhookServer | None:
     """Long polling (one process), or a webhook that a load balancer may spread over workers."""
-    updater = app.updater
-    hook = config.webhook
+    hook = services.config.webhook
     if hook is None:
-        await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-        return
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        return None
+    server = WebhookServer(app, services.store, services.clock, path=hook.path, secret=hook.secret)
     try:
-        await updater.start_webhook(
-            listen=hook.listen_host,
-            port=hook.listen_port,
-            url_path=hook.path,
-            webhook_url=hook.url,
-            secret_token=hook.secret,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        server.listen(hook.listen_host, hook.listen_port)
     except OSError as exc:
         raise Stop(f"cannot listen on {hook.listen_host}:{hook.listen_port} for the webhook: {exc}") from None
+    await app.bot.set_webhook(
+        hook.url, secret_token=hook.secret, allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+    )
     log.info(
         "receiving updates by webhook at %s (listening on %s:%d)",
         hook.url,
         hook.listen_host,
         hook.listen_port,
     )
+    return server
 
 
 async def run_bot(config: Config) -> None:
@@ -105,7 +102,7 @@ async def run_bot(config: Config) -> None:
         await app.start()
         await after_start(app)
         assert app.updater is not None
-        await _receive_updates(app, config)
+        webhook = await _receive_updates(app, services)
         # Start-up objects live as long as the process: keep the collector from rescanning them, so
         # that full collections (25-35 ms pauses at random) do not land in users' response times.
         gc.collect()
@@ -114,7 +111,10 @@ async def run_bot(config: Config) -> None:
         await stop.wait()
         log.info("stopping")
         engine_of(app).dispatcher.stop()
-        await app.updater.stop()
+        if webhook is not None:
+            await webhook.stop()
+        else:
+            await app.updater.stop()
         await app.stop()
         await services.drain()
     finally:
@@ -249,6 +249,8 @@ def _migrate_to_postgres(sqlite_path: Path, url: str) -> int:
         print(f"{table.table:<28} {table.rows:>9} rows  sha256 {table.checksum[:16]}")
     print(f"copied and verified {report.rows} rows in {len(report.tables)} tables; set RELANCE_DB to the URL")
     return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())

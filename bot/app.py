@@ -50,6 +50,7 @@ from bot.handlers import (
     templates,
 )
 from bot.i18n import SUPPORTED, translator
+from bot.storage.persistence import SqlitePersistence
 from bot.update_processor import PerUserUpdateProcessor
 
 CONVERSATION_TIMEOUT_SECONDS = 30 * 60
@@ -282,6 +283,36 @@ def default_rate_limiter(redis_url: str | None = None, token: str = "") -> BaseR
     return RelanceRateLimiter(shared=SharedSchedule.from_url(redis_url, bot_key))
 
 
+async def _write_user_state(app: RelanceApp, update: object) -> None:
+    """Several workers: the user's drafts and conversation states written before the next update."""
+    user = update.effective_user if isinstance(update, Update) else None
+    try:
+        await app.update_persistence()
+    finally:
+        if user is not None and isinstance(app.persistence, SqlitePersistence):
+            app.persistence.handled(user.id)
+
+
+async def _take_user_state(app: RelanceApp, update: object) -> None:
+    """Several workers: the user's conversation states as the database has them now (another
+    worker may have handled the user's previous update). PTB keeps them in memory and offers no
+    public way to reload one key, hence the handlers' `_conversations` (a PTB TrackingDict, changed
+    without marking it written)."""
+    user = update.effective_user if isinstance(update, Update) else None
+    persistence = app.persistence
+    if user is None or not isinstance(persistence, SqlitePersistence):
+        return
+    persistence.handling(user.id)
+    stored = await persistence.conversations_of(user.id)
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name:
+                conversations: Any = handler._conversations  # noqa: SLF001
+                for key in [k for k in conversations.data if k and k[-1] == user.id]:
+                    del conversations.data[key]
+                conversations.update_no_track(stored.get(handler.name, {}))
+
+
 def build_application(
     services: Services,
     *,
@@ -292,6 +323,11 @@ def build_application(
 ) -> RelanceApp:
     """The application with every handler; `background_jobs=False` leaves the JobQueue idle (tests)."""
     config = services.config
+    shared = config.webhook is not None  # several workers may share the database: state is re-read
+    processor = PerUserUpdateProcessor(  # a user's order kept across webhook workers too
+        across_workers=services.store.inbound if shared else None, clock=services.clock
+    )
+    services.store.persistence.shared = shared
     builder = (
         ApplicationBuilder()
         .token(config.token)
@@ -302,7 +338,7 @@ def build_application(
             Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
         )
         .persistence(services.store.persistence)
-        .concurrent_updates(PerUserUpdateProcessor())
+        .concurrent_updates(processor)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -310,6 +346,11 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     app: RelanceApp = builder.build()
     app.bot_data[SERVICES_KEY] = services
+    if shared:
+        processor.around(
+            before=lambda update: _take_user_state(app, update),
+            after=lambda update: _write_user_state(app, update),
+        )
     smtp = services.smtp
     dispatcher = Dispatcher(
         services.store, services.clock, app.bot, mailer=None if smtp is None else (lambda: EmailSender(smtp))

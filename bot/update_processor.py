@@ -3,37 +3,100 @@
 PTB's default processor is fully sequential (one slow database call blocks everybody) and its
 `concurrent_updates=True` reorders a user's messages, which breaks conversations. A lock per
 user gives both: asyncio locks wake waiters in FIFO order.
+
+With several webhook workers, a user's consecutive updates may reach different processes: the
+webhook server writes each one to `inbound_updates` before answering Telegram (bot.webhook), and
+an update waits here until it is its user's oldest one left there, then deletes its row when done.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Any
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.storage.inbound import Inbound
+
+log = logging.getLogger(__name__)
+
+ABANDONED_AFTER = timedelta(seconds=15)
+"""An older row is a dead worker's (received, never handled): the user's next updates go on."""
+POLL_SECONDS = 0.005
+
+
+def update_key(update: object) -> int | None:
+    """Whose order an update belongs to: its user, else its chat."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_user:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat else None
+
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        *,
+        across_workers: Inbound | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """`across_workers`: keep each user's order with the other webhook workers too."""
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._inbound, self._clock = across_workers, clock
+        self._before: Callable[[Update], Awaitable[Any]] | None = None
+        self._after: Callable[[Update], Awaitable[Any]] | None = None
 
-    @staticmethod
-    def _key(update: object) -> int | None:
-        if not isinstance(update, Update):
-            return None
-        if update.effective_user:
-            return update.effective_user.id
-        return update.effective_chat.id if update.effective_chat else None
+    def around(
+        self, *, before: Callable[[Update], Awaitable[Any]], after: Callable[[Update], Awaitable[Any]]
+    ) -> None:
+        """Several workers: `before` reloads the user's state, `after` writes it at once."""
+        self._before, self._after = before, after
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = self._key(update)
+        key = update_key(update)
         if key is None:
             await coroutine
             return
+        if self._inbound is not None and isinstance(update, Update):
+            await self._wait_for_older(key, update.update_id)
+            try:
+                if self._before is not None:
+                    await self._before(update)
+                try:
+                    await self._in_order(key, coroutine)
+                finally:
+                    if self._after is not None:
+                        await self._after(update)
+            finally:
+                await self._inbound.handled(update.update_id)
+            return
+        await self._in_order(key, coroutine)
+
+    async def _wait_for_older(self, key: int, update_id: int) -> None:
+        """Until the user's older updates (received by any worker) are handled."""
+        assert self._inbound is not None and self._clock is not None
+        give_up = time.monotonic() + ABANDONED_AFTER.total_seconds()
+        while True:
+            oldest = await self._inbound.oldest_pending(key, self._clock.now(), ABANDONED_AFTER)
+            if oldest is None or oldest >= update_id:
+                return
+            if time.monotonic() > give_up:
+                log.warning("update %s: an older update of its user was never handled; going on", update_id)
+                return
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def _in_order(self, key: int, coroutine: Awaitable[Any]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:

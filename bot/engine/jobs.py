@@ -40,6 +40,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _hourly(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = _services(context.application)
+    await services.store.inbound.purge(services.clock.now() - timedelta(hours=1))  # dead workers' rows
     await engine_of(context.application).dispatcher.hourly(services.clock.now())
 
 

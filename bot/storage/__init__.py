@@ -11,6 +11,7 @@ from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, SqliteDatabase, StorageError
 from bot.storage.formal_notices import FormalNotices
 from bot.storage.freelancers import Freelancer, Freelancers
+from bot.storage.inbound import Inbound
 from bot.storage.invitations import Invitations
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
@@ -50,6 +51,7 @@ class Store:
         self.formal_notices = FormalNotices(db)
         self.call_outcomes = CallOutcomes(db)
         self.penalty_rates = PenaltyRates(db)
+        self.inbound = Inbound(db)
         self.persistence = SqlitePersistence(db)
 
     async def erase_freelancer(self, freelancer_id: int, telegram_user_id: int) -> None:

@@ -28,12 +28,17 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
             update_interval=UPDATE_INTERVAL_SECONDS,
         )
         self._db = db
+        self.shared = False
+        """Set when several workers share the database (webhook mode): state is re-read per update."""
+        self._handling: dict[int, int] = {}
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         rows = await self._db.fetchall("SELECT user_id, data FROM user_state")
         return {row["user_id"]: json.loads(row["data"]) for row in rows}
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        if not self._may_write(user_id):
+            return
         if not data:
             await self.drop_user_data(user_id)
             return
@@ -47,13 +52,50 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
         await self._db.execute("DELETE FROM user_state WHERE user_id = ?", (user_id,))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
-        """Nothing to do: this process is the only writer."""
+        """One process: nothing to do (it is the only writer). Several workers (`shared`): the
+        user's drafts as the database has them, since another worker may have changed them."""
+        if not self.shared:
+            return
+        row = await self._db.fetchone("SELECT data FROM user_state WHERE user_id = ?", (user_id,))
+        user_data.clear()
+        if row is not None:
+            user_data.update(json.loads(row["data"]))
+
+    def handling(self, user_id: int) -> None:
+        """Several workers: this process handles one of the user's updates now, so it may write the
+        user's state (until `handled`). PTB also writes from a timer and after background tasks;
+        a copy written then may be older than what another worker wrote since, and is dropped."""
+        self._handling[user_id] = self._handling.get(user_id, 0) + 1
+
+    def handled(self, user_id: int) -> None:
+        left = self._handling.get(user_id, 0) - 1
+        if left > 0:
+            self._handling[user_id] = left
+        else:
+            self._handling.pop(user_id, None)
+
+    def _may_write(self, user_id: object) -> bool:
+        return not self.shared or user_id in self._handling
+
+    async def conversations_of(self, user_id: int) -> dict[str, ConversationDict]:
+        """A user's conversation states, per conversation name (keys end with the user id)."""
+        rows = await self._db.fetchall(
+            "SELECT name, key, state FROM conversation_state WHERE key LIKE ?", (f"%{user_id}]",)
+        )
+        found: dict[str, ConversationDict] = {}
+        for row in rows:
+            key = tuple(json.loads(row["key"]))
+            if key and key[-1] == user_id:
+                found.setdefault(row["name"], {})[key] = json.loads(row["state"])
+        return found
 
     async def get_conversations(self, name: str) -> ConversationDict:
         rows = await self._db.fetchall("SELECT key, state FROM conversation_state WHERE name = ?", (name,))
         return {tuple(json.loads(row["key"])): json.loads(row["state"]) for row in rows}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        if not self._may_write(key[-1] if key else None):
+            return
         key_text = json.dumps(list(key))
         if new_state is None:
             await self._db.execute(
