@@ -33,6 +33,9 @@ _DDL_PRIMARY_KEY_RE = re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _DDL_INTEGER_RE = re.compile(r"\bINTEGER\b", re.IGNORECASE)
 
 
+_MIGRATION_LOCK = 0x52454C41  # 'RELA': the advisory lock held while a migration is applied
+
+
 def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
@@ -206,6 +209,10 @@ class PostgresDatabase:
 
     async def apply_migration(self, version: int, name: str, sql: str, applied_at: int) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
+            # Several workers may start at once: one migrates, the others wait and find it done.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+            if await conn.fetchval("SELECT 1 FROM schema_migrations WHERE version = $1", version):
+                return
             await conn.execute(migration_to_postgres(sql))
             await conn.execute(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
