@@ -19,11 +19,12 @@ from pathlib import Path
 
 from bench import common
 
-PARTS = ("updates", "email", "dispatch", "scale", "stats", "bank")
-ORDER = ("update_handling", "reminder_dispatch", "scale", "stats", "email", "bank_reconciliation")
+PARTS = ("updates", "email", "dispatch", "postgres", "scale", "stats", "bank")
+ORDER = ("update_handling", "reminder_dispatch", "postgres_dispatch", "scale", "stats", "email", "bank_reconciliation")
 HEADINGS = {
     "update_handling": "Update handling",
     "reminder_dispatch": "Reminder dispatch",
+    "postgres_dispatch": "Reminder dispatch on PostgreSQL",
     "scale": "Scale",
     "stats": "Statistics (/stats)",
     "email": "E-mail",
@@ -86,12 +87,13 @@ def main() -> None:
     if args.quick:
         common.RESULTS_DIR = common.RESULTS_DIR / "quick"
 
-    from bench import bank, dispatch, mail, scale, stats, updates
+    from bench import bank, dispatch, mail, postgres, scale, stats, updates
 
     runners: dict[str, Callable[[], object]] = {
         "updates": lambda: updates.main(args.quick),
         "email": lambda: mail.main(args.quick),
         "dispatch": lambda: dispatch.main(args.quick, args.profile),
+        "postgres": lambda: postgres.main(args.quick),
         "scale": lambda: scale.main(args.quick),
         "stats": lambda: stats.main(args.quick),
         "bank": lambda: bank.main(args.quick),
