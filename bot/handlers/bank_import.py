@@ -460,7 +460,6 @@ async def _import_checked(
         return
     query = update.callback_query
     if query is not None:
-        await query.answer()
         await query.edit_message_reply_markup(None)  # one import per check: the buttons go
     data = await _download(ctx, draft["file_id"])
     if await _import(update, ctx, freelancer, data, draft["name"], draft["file_id"], mapping):

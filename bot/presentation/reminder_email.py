@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 
 from bot.channels.email import Attachment, InlineImage, ReminderEmail
+from bot.domain.creditor_reference import creditor_reference
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.i18n import translator
 from bot.presentation.reminder_text import ReminderText, client_locale, render_reminder
@@ -57,6 +58,7 @@ def epc_image(freelancer: Freelancer, invoice: Invoice) -> InlineImage | None:
             amount_minor=invoice.balance_minor,
             currency=invoice.currency,
             reference=one_line(invoice.number)[:REMITTANCE_TEXT_MAX_CHARS],
+            creditor_reference=creditor_reference(invoice.id),
         )
         return InlineImage(QR_CONTENT_ID, epc_qr_png(payload))
     except ValueError:
