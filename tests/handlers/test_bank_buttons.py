@@ -133,7 +133,7 @@ async def test_ask_me_for_everything_records_nothing_until_confirmed(h: Harness)
     asked = await user.press("Relevés bancaires")
     assert "confirmer" in asked.text
     saved = await user.press("Me demander à chaque fois")
-    assert "Relevés bancaires : Me demander à chaque fois" in saved.text
+    assert "Relevés bancaires: Me demander à chaque fois" in saved.text
     reply = await user.send_document("releve.xml", fixture("camt053_bnp.xml"), "application/xml")
     assert "3 à confirmer" in reply.text and "enregistré" not in reply.text.split("\n")[2]
     assert await state(h, inv["F-2026-014"]) == ("open", 120000)
