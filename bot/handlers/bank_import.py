@@ -21,6 +21,7 @@ from bot.bank.service import (
     ImportSummary,
     MappingToConfirm,
     confirm_line,
+    describe_error,
     ignore_line,
     import_statement,
     render_summary,
@@ -128,7 +129,11 @@ async def _import(
             csv_mapping=mapping, invoice_changed=ctx.services.invoice_changed,
         )  # fmt: skip
     except StatementError as exc:
-        problem = tr._("I could not read {name}: {problem}. Nothing was saved.", name=name, problem=str(exc))
+        problem = tr._(
+            "I could not read {name}: {problem}. Nothing was saved.",
+            name=name,
+            problem=describe_error(tr, exc),
+        )
         draft = ctx.drafts.get(DRAFT)
         if mapping is not None and draft:  # the columns chosen do not read: let them be changed
             await _show_mapping(update, tr, draft, problem)
