@@ -7,6 +7,7 @@ Every button names a bank line (or an invoice) by id: it is looked up for the pr
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -142,7 +143,8 @@ async def _import(
         return True
     except MappingToConfirm as exc:
         guess = exc.guess.as_dict() if exc.guess else {}
-        draft = {"file_id": file_id, "name": name[:200], "header": exc.header[:200], "mapping": guess}
+        draft = {"file_id": file_id, "name": name[:200], "header": exc.header[:200], "mapping": guess,
+                 "token": secrets.token_hex(3)}  # fmt: skip
         ctx.drafts[DRAFT] = draft
         await _show_mapping(update, tr, draft, None)
         return False
@@ -394,7 +396,9 @@ async def _redraw(
 
 # A CSV layout to check once ----------------------------------------------------------------------------
 async def _show_mapping(update: Update, tr: Translator, draft: dict[str, Any], problem: Html | None) -> None:
-    text, markup = bank_views.mapping_view(tr, draft["name"], draft["header"], draft["mapping"], problem)
+    text, markup = bank_views.mapping_view(
+        tr, draft["token"], draft["name"], draft["header"], draft["mapping"], problem
+    )
     if update.callback_query:
         await edit_in_place(update, text, markup)
     else:
@@ -406,8 +410,8 @@ async def on_csv_button(update: Update, ctx: RelanceContext) -> None:
     freelancer = await freelancer_of(update, ctx)
     tr = tr_for(update, ctx, freelancer)
     draft = ctx.drafts.get(DRAFT) if freelancer else None
-    parts = cb_parts(update)[1:]
-    if freelancer is None or not draft or not parts:
+    token, *parts = cb_parts(update)[1:] or [""]
+    if freelancer is None or not draft or not parts or token != draft.get("token"):
         await refuse_callback(update, tr, "no CSV layout to check")
         return
     action, header = parts[0], list(draft["header"])
@@ -417,7 +421,7 @@ async def on_csv_button(update: Update, ctx: RelanceContext) -> None:
     elif action == "back":
         await _show_mapping(update, tr, draft, None)
     elif action == "role" and len(parts) == 2 and parts[1] in bank_views.ROLES:
-        await edit_in_place(update, *bank_views.column_picker(tr, parts[1], header))
+        await edit_in_place(update, *bank_views.column_picker(tr, token, parts[1], header))
     elif action == "col" and len(parts) == 3 and parts[1] in bank_views.ROLES:
         if not _set_column(draft, parts[1], parts[2]):
             await refuse_callback(update, tr, "no such column")

@@ -208,12 +208,15 @@ def column_label(tr: Translator, header: Sequence[str], index: int) -> str:
 
 def mapping_view(
     tr: Translator,
+    token: str,
     file_name: str,
     header: Sequence[str],
     mapping: Mapping[str, object],
     problem: Html | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
-    """How Relance would read a CSV it does not know, a button per role to change it, and ✅ Import."""
+    """How Relance would read a CSV it does not know, a button per role to change it, and ✅ Import.
+
+    `token` names this check in the buttons: those of an earlier file's check are refused."""
 
     def shown(role: str) -> str:
         if role == "amount" and not mapping.get("amount") and mapping.get("credit"):
@@ -239,18 +242,22 @@ def mapping_view(
     ready = bool(mapping.get("date")) and bool(mapping.get("amount") or mapping.get("credit"))
     if not ready:
         out += ["", tr._("Tap Date and Amount to tell me which columns hold them.")]
-    rows = chunk([(tr.plain(label), cb("bk", "csv", "role", role)) for role, label in ROLES.items()], 2)
-    last = [(tr.plain("✅ Import"), cb("bk", "csv", "go"))] if ready else []
-    rows.append([*last, (tr.plain("✖️ Cancel"), cb("bk", "csv", "stop"))])
+    rows = chunk(
+        [(tr.plain(label), cb("bk", "csv", token, "role", role)) for role, label in ROLES.items()], 2
+    )
+    last = [(tr.plain("✅ Import"), cb("bk", "csv", token, "go"))] if ready else []
+    rows.append([*last, (tr.plain("✖️ Cancel"), cb("bk", "csv", token, "stop"))])
     return Html("\n".join(out)), keyboard(rows)
 
 
-def column_picker(tr: Translator, role: str, header: Sequence[str]) -> tuple[Html, InlineKeyboardMarkup]:
+def column_picker(
+    tr: Translator, token: str, role: str, header: Sequence[str]
+) -> tuple[Html, InlineKeyboardMarkup]:
     text = tr._(QUESTIONS[role])
     count = min(len(header), COLUMNS_AT_MOST)
-    buttons = [(column_label(tr, header, i), cb("bk", "csv", "col", role, i)) for i in range(count)]
+    buttons = [(column_label(tr, header, i), cb("bk", "csv", token, "col", role, i)) for i in range(count)]
     rows = chunk(buttons, 2)
     if role in ("counterparty", "remittance"):
-        rows.append([(tr.plain("None"), cb("bk", "csv", "col", role, "-"))])
-    rows.append([(tr.plain("◀️ Back"), cb("bk", "csv", "back"))])
+        rows.append([(tr.plain("None"), cb("bk", "csv", token, "col", role, "-"))])
+    rows.append([(tr.plain("◀️ Back"), cb("bk", "csv", token, "back"))])
     return text, keyboard(rows)

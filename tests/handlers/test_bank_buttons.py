@@ -146,8 +146,11 @@ async def test_ask_me_for_everything_records_nothing_until_confirmed(h: Harness)
 async def test_an_unknown_csv_layout_is_checked_once_with_buttons_then_remembered(h: Harness) -> None:
     user = await onboard(h)
     inv = await books(h, user, *BNP)
+    stale = (await user.send_document("old.csv", fixture("unknown_bank.csv"), "text/csv")).messages[0]
     asked = await user.send_document("export.csv", fixture("unknown_bank.csv"), "text/csv")
     assert "I do not know the columns of export.csv yet" in asked.text
+    refused = await user.press("✖️ Cancel", message_id=stale.message_id)  # an earlier file's check
+    assert refused.messages == [] and "no longer valid" in last_alert(h)
     assert "✅ Import" not in asked.buttons  # no date nor amount column known yet
     for role, column in (("Date", "Jour"), ("Amount", "Mouvement"), ("Payer", "Contrepartie"),
                          ("Transfer text", "Communication")):  # fmt: skip
