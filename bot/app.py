@@ -376,6 +376,8 @@ def build_application(
             filters.ChatType.PRIVATE & filters.Document.ALL & ~filters.Document.PDF, bank_import.on_statement
         )
     )
+    for handler in bank_import.handlers():
+        app.add_handler(handler)
     app.add_handler(CommandHandler("invoices", invoices.list_invoices))
     app.add_handler(CommandHandler("paid", invoices.paid_command))
     for button in _invoice_buttons():

@@ -15,6 +15,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from bot.bank.model import RawLine, StatementError, checked_currency, to_minor
+from bot.i18n import N_
 
 _NS = re.compile(r"^\{[^}]*\}")
 
@@ -44,13 +45,15 @@ def parse_camt(data: bytes) -> tuple[str, str | None, list[RawLine]]:
         root = fromstring(data)
     except ParseError as exc:
         line, column = exc.position
-        raise StatementError(f"the XML is malformed ({exc.msg if hasattr(exc, 'msg') else exc})",
-                             where=f"line {line}, column {column}") from None  # fmt: skip
+        raise StatementError(N_("the XML is malformed ({detail})"), where=f"line {line}, column {column}",
+                             detail=exc.msg if hasattr(exc, "msg") else str(exc)) from None  # fmt: skip
     except DefusedXmlException:
-        raise StatementError("the XML uses entities or a DTD, which bank statements never need") from None
+        raise StatementError(N_("the XML uses entities or a DTD, which bank statements never need")) from None
     _strip_namespaces(root)
     if root.tag != "Document":
-        raise StatementError(f"expected a CAMT <Document>, found <{root.tag}>", where="root element")
+        raise StatementError(
+            N_("expected a CAMT <Document>, found <{tag}>"), where="root element", tag=root.tag
+        )
     if root.find("BkToCstmrStmt") is not None:
         kind, reports = "camt.053", root.findall("BkToCstmrStmt/Stmt")
     elif root.find("BkToCstmrDbtCdtNtfctn") is not None:
@@ -58,10 +61,10 @@ def parse_camt(data: bytes) -> tuple[str, str | None, list[RawLine]]:
     elif root.find("BkToCstmrAcctRpt") is not None:
         kind, reports = "camt.052", root.findall("BkToCstmrAcctRpt/Rpt")
     else:
-        raise StatementError("expected <BkToCstmrStmt> (camt.053) or <BkToCstmrDbtCdtNtfctn> (camt.054)",
+        raise StatementError(N_("expected <BkToCstmrStmt> (camt.053) or <BkToCstmrDbtCdtNtfctn> (camt.054)"),
                              where="<Document>")  # fmt: skip
     if not reports:
-        raise StatementError("the document holds no statement", where="<Document>")
+        raise StatementError(N_("the document holds no statement"), where="<Document>")
     account = None
     lines: list[RawLine] = []
     for s_index, report in enumerate(reports, start=1):
@@ -90,15 +93,15 @@ def _entry_lines(entry: Element, where: str, default_currency: str | None) -> li
         return []  # pending or informational entries are not money received yet
     amount = _amount(entry, "Amt", where, default_currency)
     if amount is None:
-        raise StatementError("the entry has no <Amt>", where=where)
+        raise StatementError(N_("the entry has no <Amt>"), where=where)
     indicator = _text(entry, "CdtDbtInd")
     if indicator not in ("CRDT", "DBIT"):
-        raise StatementError("<CdtDbtInd> must be CRDT or DBIT", where=where)
+        raise StatementError(N_("<CdtDbtInd> must be CRDT or DBIT"), where=where)
     reversal = (_text(entry, "RvslInd") or "").lower() == "true"
     sign = 1 if (indicator == "CRDT") != reversal else -1
     booked = _date(entry, "BookgDt", where) or _date(entry, "ValDt", where)
     if booked is None:
-        raise StatementError("the entry has no <BookgDt> or <ValDt>", where=where)
+        raise StatementError(N_("the entry has no <BookgDt> or <ValDt>"), where=where)
     entry_ref = _text(entry, "AcctSvcrRef")
     details = entry.findall("NtryDtls/TxDtls")
     if not details:
@@ -113,7 +116,7 @@ def _entry_lines(entry: Element, where: str, default_currency: str | None) -> li
             or (amount if len(details) == 1 else None)
         )
         if tx_amount is None:
-            raise StatementError("a transaction of a batch entry has no amount", where=tx_where)
+            raise StatementError(N_("a transaction of a batch entry has no amount"), where=tx_where)
         tx_indicator = _text(tx, "CdtDbtInd")
         tx_sign = sign if tx_indicator is None else (1 if (tx_indicator == "CRDT") != reversal else -1)
         tx_id = (
@@ -145,5 +148,5 @@ def _date(entry: Element, name: str, where: str) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         raise StatementError(
-            f"{value!r} is not a date (expected 2026-03-05)", where=f"{where} <{name}>"
+            N_("{value!r} is not a date (expected 2026-03-05)"), where=f"{where} <{name}>", value=value
         ) from None

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from bot.bank.csv_profiles import find_profile, guess_mapping, normalise_header
 from bot.bank.model import CsvMapping, RawLine, StatementError, checked_currency, to_minor
+from bot.i18n import N_
 
 DELIMITERS = (";", "\t", ",")
 HEADER_SEARCH_LINES = 40
@@ -24,8 +25,9 @@ class MappingNeeded(StatementError):
 
     def __init__(self, header: list[str]) -> None:
         super().__init__(
-            "cannot tell which columns hold the date and the amount; columns are: " + ", ".join(header),
+            N_("cannot tell which columns hold the date and the amount; columns are: {columns}"),
             where="header",
+            columns=", ".join(header),
         )
         self.header = header
 
@@ -61,7 +63,9 @@ def _read_rows(text: str, delimiter: str, limit: int | None = None) -> list[tupl
             if limit is not None and len(rows) >= limit:
                 break
     except csv.Error as exc:
-        raise StatementError(f"the CSV cannot be read ({exc})", where=f"line {reader.line_num}") from None
+        raise StatementError(
+            N_("the CSV cannot be read ({detail})"), where=f"line {reader.line_num}", detail=str(exc)
+        ) from None
     return rows
 
 
@@ -154,10 +158,10 @@ def parse_csv(
     """(bank, header, mapping, mapping source, lines). `mapping`: columns the freelancer confirmed."""
     text = decode(data)
     if not text.strip():
-        raise StatementError("the file is empty")
+        raise StatementError(N_("the file is empty"))
     _, header_index, rows = split_rows(text)
     if not rows:
-        raise StatementError("the file is empty")
+        raise StatementError(N_("the file is empty"))
     header = [h.replace("\ufeff", "").strip() for h in rows[header_index][1]]
     profile = find_profile(header)
     bank = profile.bank if profile else None
@@ -191,7 +195,7 @@ def _column_indexes(header: list[str], mapping: CsvMapping) -> dict[str, int]:
             continue
         position = positions.get(normalise_header(name))
         if position is None:
-            raise StatementError(f"the column {name!r} is not in the file", where="header")
+            raise StatementError(N_("the column {name!r} is not in the file"), where="header", name=name)
         index[name] = position
     return index
 
@@ -211,8 +215,8 @@ def _row_line(
     try:
         booked = parse_date(date_text)
     except ValueError:
-        raise StatementError(f"{date_text!r} is not a date (expected 05/03/2026 or 2026-03-05)",
-                             where=f"{where}, column {mapping.date!r}") from None  # fmt: skip
+        raise StatementError(N_("{value!r} is not a date (expected 05/03/2026 or 2026-03-05)"),
+                             where=f"{where}, column {mapping.date!r}", value=date_text) from None  # fmt: skip
     currency = checked_currency(cell(mapping.currency) or None, where=where, default=default_currency)
     amount = 0
     try:
@@ -232,8 +236,8 @@ def _row_line(
             raise
         columns = mapping.amount or f"{mapping.credit}/{mapping.debit}"
         shown = str(exc) or "(empty)"
-        raise StatementError(f"{shown!r} is not an amount (expected 1 234,56 or -45.90)",
-                             where=f"{where}, column {columns!r}") from None  # fmt: skip
+        raise StatementError(N_("{value!r} is not an amount (expected 1 234,56 or -45.90)"),
+                             where=f"{where}, column {columns!r}", value=shown) from None  # fmt: skip
     counterparty = " ".join(" ".join(cell(name).split()) for name in mapping.counterparty if cell(name))
     remittance = " ".join(" ".join(cell(name).split()) for name in mapping.remittance if cell(name))
     return RawLine(cell(mapping.transaction_id) or None, booked, amount, currency, counterparty, remittance)

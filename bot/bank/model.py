@@ -10,16 +10,23 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.money import currency_decimals, is_known_currency
+from bot.i18n import N_
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class StatementError(ValueError):
-    """The file cannot be read as a statement; `where` names the line or element (for the user)."""
+    """The file cannot be read as a statement; `where` names the line or element (for the user).
 
-    def __init__(self, message: str, *, where: str | None = None) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
-        self.message = message
+    `message` is an English template (marked with N_ so it is translated) filled with `values`:
+    `bot.bank.service.describe_error` shows it in the freelancer's language.
+    """
+
+    def __init__(self, message: str, *, where: str | None = None, **values: object) -> None:
+        text = message.format(**values) if values else message
+        super().__init__(f"{where}: {text}" if where else text)
+        self.template, self.values = message, values
+        self.message = text
         self.where = where
 
 
@@ -108,22 +115,25 @@ def to_minor(value: Decimal | str, currency: str, *, where: str) -> int:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(value)
     except InvalidOperation:
-        raise StatementError(f"{value!r} is not an amount", where=where) from None
+        raise StatementError(N_("{value!r} is not an amount"), where=where, value=value) from None
     if not amount.is_finite():
-        raise StatementError(f"{value!r} is not an amount", where=where)
+        raise StatementError(N_("{value!r} is not an amount"), where=where, value=value)
     decimals = currency_decimals(currency)
     scaled = amount.scaleb(decimals)
     if scaled != scaled.to_integral_value():
-        raise StatementError(f"{value} has more decimals than {currency} allows ({decimals})", where=where)
+        raise StatementError(
+            N_("{value} has more decimals than {currency} allows ({decimals})"),
+            where=where, value=str(value), currency=currency, decimals=decimals,
+        )  # fmt: skip
     return int(scaled)
 
 
 def checked_currency(code: str | None, *, where: str, default: str | None = None) -> str:
     currency = (code or default or "").strip().upper()
     if not currency:
-        raise StatementError("no currency given", where=where)
+        raise StatementError(N_("no currency given"), where=where)
     if len(currency) != 3 or not is_known_currency(currency):
-        raise StatementError(f"unknown currency {currency!r}", where=where)
+        raise StatementError(N_("unknown currency {currency!r}"), where=where, currency=currency)
     return currency
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from ofxtools.Parser import OFXTree
 
 from bot.bank.model import RawLine, StatementError, checked_currency, to_minor
+from bot.i18n import N_
 
 
 def parse_ofx(data: bytes) -> tuple[str | None, list[RawLine]]:
@@ -16,10 +17,10 @@ def parse_ofx(data: bytes) -> tuple[str | None, list[RawLine]]:
         tree.parse(io.BytesIO(data))
         ofx: Any = tree.convert()
     except Exception as exc:  # ofxtools raises its own errors, ValueError and IndexError alike
-        raise StatementError(f"the OFX file cannot be read ({_short(exc)})") from None
+        raise StatementError(N_("the OFX file cannot be read ({detail})"), detail=_short(exc)) from None
     statements = list(getattr(ofx, "statements", None) or [])
     if not statements:
-        raise StatementError("the OFX file holds no bank or card statement", where="<OFX>")
+        raise StatementError(N_("the OFX file holds no bank or card statement"), where="<OFX>")
     account = None
     lines: list[RawLine] = []
     for s_index, statement in enumerate(statements, start=1):
@@ -34,7 +35,7 @@ def parse_ofx(data: bytes) -> tuple[str | None, list[RawLine]]:
             if foreign is not None and getattr(foreign, "cursym", None):
                 tx_currency = checked_currency(foreign.cursym, where=where)
             if tx.trnamt is None or tx.dtposted is None:
-                raise StatementError("a transaction needs <TRNAMT> and <DTPOSTED>", where=where)
+                raise StatementError(N_("a transaction needs <TRNAMT> and <DTPOSTED>"), where=where)
             amount = to_minor(tx.trnamt, tx_currency, where=f"{where} <TRNAMT>")
             name = tx.name or (getattr(tx.payee, "name", None) if getattr(tx, "payee", None) else None) or ""
             remittance = " ".join(part for part in (tx.memo, getattr(tx, "refnum", None)) if part)

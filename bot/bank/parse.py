@@ -9,6 +9,7 @@ from bot.bank.csv_import import parse_csv
 from bot.bank.model import MAX_FILE_BYTES, CsvMapping, Statement, StatementError, identify
 from bot.bank.ofx import parse_ofx
 from bot.bank.swift import parse_mt940
+from bot.i18n import N_
 
 FORMATS = ("camt.053", "camt.054", "ofx", "mt940", "csv")
 _MT940_START = re.compile(rb"(^|\n)\s*(\{1:|:20:)")
@@ -42,9 +43,9 @@ def parse_statement(
     choice the freelancer confirmed for a CSV layout no profile knows.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise StatementError(f"the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise StatementError(N_("the file is larger than {size} MB"), size=MAX_FILE_BYTES // 2**20)
     if not data.strip():
-        raise StatementError("the file is empty")
+        raise StatementError(N_("the file is empty"))
     kind = detect_format(data, filename)
     if kind == "xml":
         fmt, account, raw = parse_camt(data)
@@ -56,7 +57,7 @@ def parse_statement(
         account, raw = parse_mt940(data)
         return Statement("mt940", identify(raw, account=account), account=account)
     if b"\x00" in data[:4096]:
-        raise StatementError("this is not a statement file (CAMT, OFX, MT940 or CSV): it looks binary")
+        raise StatementError(N_("this is not a statement file (CAMT, OFX, MT940 or CSV): it looks binary"))
     bank, header, mapping, source, raw = parse_csv(
         data, default_currency=default_currency, mapping=csv_mapping
     )

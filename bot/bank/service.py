@@ -6,6 +6,7 @@ buttons on a line to confirm call `confirm_line`, `ignore_line` and `undo_line`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from bot.bank.model import BankLine, CsvMapping, StatementError
 from bot.bank.parse import detect_format, parse_statement
 from bot.clock import Clock
 from bot.domain.money import Money, format_major
-from bot.i18n import Html, Translator
+from bot.i18n import N_, Html, Translator
 from bot.storage import Freelancer, Invoice, Store
 from bot.storage.bank import AllocationError, LineToRecord
 
@@ -24,7 +25,7 @@ InvoiceChanged = Callable[[Invoice], Awaitable[None]]
 LIST_AT_MOST = 20
 
 __all__ = ["AllocationError", "ImportSummary", "LineOutcome", "MappingToConfirm", "StatementError",
-           "confirm_line", "ignore_line", "import_statement", "render_summary", "undo_line"]  # fmt: skip
+           "confirm_line", "describe_error", "ignore_line", "import_statement", "render_summary", "undo_line"]  # fmt: skip
 
 
 class MappingToConfirm(Exception):
@@ -223,6 +224,26 @@ async def ignore_line(store: Store, freelancer: Freelancer, line_id: int) -> boo
 
 
 # Rendering ---------------------------------------------------------------------------------------------
+_WHERE_WORDS = {
+    "root element": N_("root element"),
+    "statement": N_("statement"),
+    "transaction": N_("transaction"),
+    "header": N_("header"),
+    "column": N_("column"),
+    "line": N_("line"),
+}
+_WHERE_WORD = re.compile(r"\b(" + "|".join(_WHERE_WORDS) + r")\b")
+
+
+def describe_error(tr: Translator, error: StatementError) -> str:
+    """What is wrong and where, in the freelancer's language: "ligne 3, colonne 'Date' : …"."""
+    problem = tr.plain(error.template, **error.values) if error.values else tr.plain(error.template)
+    if not error.where:
+        return problem
+    where = _WHERE_WORD.sub(lambda m: tr.plain(_WHERE_WORDS[m[1]]), error.where)
+    return tr.plain("{where}: {problem}", where=where, problem=problem)
+
+
 def render_summary(tr: Translator, summary: ImportSummary) -> Html:
     """The summary in the freelancer's language, HTML-escaped (the CLI unescapes it)."""
     out: list[Html] = [

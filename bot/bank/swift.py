@@ -10,6 +10,7 @@ import mt940
 from mt940.processors import transaction_details_post_processor_with_space
 
 from bot.bank.model import RawLine, StatementError, checked_currency, to_minor
+from bot.i18n import N_
 
 # Structured :86: fields that Belgian, Dutch and many SEPA banks use: /NAME/…/REMI/…/
 _SLASH_FIELD = re.compile(r"/(NAME|REMI|EREF|ORDP|IBAN|BENM|CDTRREFTP|CDTRREF|PURP|MARF|CSID)/")
@@ -24,11 +25,13 @@ def parse_mt940(data: bytes) -> tuple[str | None, list[RawLine]]:
         )
         transactions.parse(text)
     except RuntimeError as exc:
-        raise StatementError("a field does not follow the MT940 layout", where=_line_of(text, exc)) from None
+        raise StatementError(
+            N_("a field does not follow the MT940 layout"), where=_line_of(text, exc)
+        ) from None
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise StatementError(f"the MT940 file cannot be read ({exc})") from None
+        raise StatementError(N_("the MT940 file cannot be read ({detail})"), detail=str(exc)) from None
     if not transactions.data and not transactions.transactions:
-        raise StatementError("no MT940 statement found (expected :20:, :25:, :60F:, :61: fields)")
+        raise StatementError(N_("no MT940 statement found (expected :20:, :25:, :60F:, :61: fields)"))
     account = transactions.data.get("account_identification")
     lines = []
     for index, tx in enumerate(transactions, start=1):
@@ -39,7 +42,7 @@ def parse_mt940(data: bytes) -> tuple[str | None, list[RawLine]]:
 def _line(data: dict[str, Any], where: str) -> RawLine:
     amount = data.get("amount")
     if amount is None or data.get("date") is None:
-        raise StatementError("the :61: field has no amount or date", where=where)
+        raise StatementError(N_("the :61: field has no amount or date"), where=where)
     currency = checked_currency(getattr(amount, "currency", None) or data.get("currency"), where=where)
     minor = to_minor(amount.amount, currency, where=where)
     details = data.get("transaction_details") or ""

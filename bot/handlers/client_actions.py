@@ -21,6 +21,7 @@ from telegram.ext import ConversationHandler, ExtBot
 
 from bot.channels.telegram import Outcome, send_telegram
 from bot.context import RelanceContext
+from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.domain.dates import DateError, parse_date
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.handlers.common import (
@@ -281,6 +282,12 @@ def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) ->
         if freelancer.bic:
             lines.append(tr._("BIC: <code>{bic}</code>", bic=freelancer.bic))
         lines.append(tr._("Reference: <code>{reference}</code>", reference=invoice.number))
+        lines.append(
+            tr._(
+                "Structured reference (if your bank asks for one): <code>{reference}</code>",
+                reference=format_creditor_reference(creditor_reference(invoice.id)),
+            )
+        )
     if freelancer.payment_link:
         lines += ["", tr._("Or pay online: {link}", link=freelancer.payment_link)]
     return "\n".join(lines)
@@ -298,6 +305,7 @@ def _epc_png(freelancer: Freelancer, invoice: Invoice) -> bytes | None:
             amount_minor=invoice.balance_minor,
             currency=invoice.currency,
             reference=clean_text(invoice.number)[:REMITTANCE_TEXT_MAX_CHARS],
+            creditor_reference=creditor_reference(invoice.id),
         )
         return epc_qr_png(payload)
     except ValueError:

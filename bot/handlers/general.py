@@ -23,6 +23,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("stats", N_("Statistics and charts")),
     ("clients", N_("Your clients")),
     ("paid", N_("Mark an invoice paid: /paid F-2026-014")),
+    ("bank", N_("Bank payments to confirm (send me a statement file to import it)")),
     ("settings", N_("Your settings")),
     ("export", N_("Export invoices and payments (CSV)")),
     ("templates", N_("Your reminder texts")),

@@ -195,6 +195,7 @@ def _send_time(text: str, tr: Translator) -> str:
 APPROVAL_MODES = {"auto": N_("Send unless I skip"), "manual": N_("Send only what I approve")}
 NOTIFY_MODES = {"each": N_("After each sending"), "daily": N_("One daily summary")}
 SWITCH = {"on": N_("On"), "off": N_("Off")}
+BANK_MATCHING = {"apply": N_("Apply certain matches"), "ask": N_("Ask me for everything")}
 
 
 def _one_of(options: dict[str, str]) -> Callable[[str, Translator], str]:
@@ -624,6 +625,17 @@ FIELDS: dict[str, Field] = {
             optional=True,
             parse_for=_admin_fee,
             columns=admin_fee_columns,
+        ),
+        Field(
+            "bank_matching",
+            lambda tr: tr.plain("Bank statements"),
+            lambda tr: tr._(
+                "When you send me a bank statement, should I record at once the payments that name an "
+                "invoice for certain (its number or its RF reference), or ask you to confirm every match?"
+            ),
+            _one_of(BANK_MATCHING),
+            lambda tr: [(tr.plain(label), code) for code, label in BANK_MATCHING.items()],
+            display=lambda value, tr: tr.plain(BANK_MATCHING.get(value, BANK_MATCHING["apply"])),
         ),
     ]
 }

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 
 from bot.channels.email import Attachment, InlineImage, ReminderEmail
+from bot.domain.creditor_reference import creditor_reference
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
 from bot.i18n import translator
 from bot.presentation.reminder_text import ReminderText, client_locale, render_reminder
@@ -45,19 +46,31 @@ def thread_key(invoice_id: int, token: str) -> str:
     return f"invoice-{invoice_id}-{token}"
 
 
-def epc_image(freelancer: Freelancer, invoice: Invoice) -> InlineImage | None:
-    """The EPC QR code for a euro invoice paid by transfer; None when the transfer cannot be encoded."""
+def epc_text(freelancer: Freelancer, invoice: Invoice) -> str | None:
+    """What the EPC QR code of a euro invoice paid by transfer says: its remittance is the invoice's RF
+    creditor reference, so the bank line carries it and reconciliation matches it for certain."""
     if invoice.currency != "EUR" or not freelancer.iban:
         return None
     try:
-        payload = epc_payload(
+        return epc_payload(
             name=one_line(freelancer.name)[:NAME_MAX_CHARS],
             iban=freelancer.iban,
             bic=freelancer.bic,
             amount_minor=invoice.balance_minor,
             currency=invoice.currency,
             reference=one_line(invoice.number)[:REMITTANCE_TEXT_MAX_CHARS],
+            creditor_reference=creditor_reference(invoice.id),
         )
+    except ValueError:
+        return None
+
+
+def epc_image(freelancer: Freelancer, invoice: Invoice) -> InlineImage | None:
+    """The EPC QR code for a euro invoice paid by transfer; None when the transfer cannot be encoded."""
+    payload = epc_text(freelancer, invoice)
+    if payload is None:
+        return None
+    try:
         return InlineImage(QR_CONTENT_ID, epc_qr_png(payload))
     except ValueError:
         return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.domain.templates import render_template
 from bot.i18n import N_, Translator, translator
 from bot.storage import Client, Freelancer, Invoice
@@ -87,6 +88,13 @@ def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) ->
         lines.append(tr.plain("Payment by bank transfer: IBAN {iban}", iban=iban))
         if freelancer.bic:
             lines.append(tr.plain("BIC: {bic}", bic=freelancer.bic))
+        if invoice.id > 0:  # a sample invoice (a test e-mail, a preview) has none
+            lines.append(
+                tr.plain(
+                    "Reference to give with the transfer: {reference} (or the invoice number)",
+                    reference=format_creditor_reference(creditor_reference(invoice.id)),
+                )
+            )
     if freelancer.payment_link:
         lines.append(tr.plain("Pay online: {link}", link=freelancer.payment_link))
     if lines:
@@ -168,9 +176,13 @@ def builtin_template(tone: str, invoice: Invoice, today: date) -> str:
 
 def reminder_subject(tr: Translator, tone: str, invoice: Invoice, today: date, values: dict[str, str]) -> str:
     if tone == "courtesy" or today < invoice.due_date:
-        return tr.plain("Invoice {number} — due on {due_date}", number=invoice.number, due_date=values["due_date"])
+        return tr.plain(
+            "Invoice {number} — due on {due_date}", number=invoice.number, due_date=values["due_date"]
+        )
     if is_due_today(invoice, today):
-        return tr.plain("Invoice {number} — {amount} due today", number=invoice.number, amount=values["amount"])
+        return tr.plain(
+            "Invoice {number} — {amount} due today", number=invoice.number, amount=values["amount"]
+        )
     return tr.plain("Reminder: invoice {number} — {amount}", number=invoice.number, amount=values["amount"])
 
 

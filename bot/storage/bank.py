@@ -163,6 +163,14 @@ class Bank:
         )
         return [_stored(r) for r in rows]
 
+    async def count_waiting(self, freelancer_id: int) -> int:
+        """Lines waiting for the freelancer: to confirm, or not matched."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM bank_lines WHERE freelancer_id = ? AND status IN ('to_confirm', 'unmatched')",
+            (freelancer_id,),
+        )
+        return int(row["n"]) if row else 0
+
     async def payments_of_line(self, line_id: int) -> list[tuple[int, int, int]]:
         """(payment id, invoice id, amount) recorded by a line."""
         rows = await self._db.fetchall(

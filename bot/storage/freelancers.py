@@ -52,6 +52,8 @@ class Freelancer:
     admin_fee_currency: str | None = None
     admin_fee_days: int | None = None
     """The admin fee is due once an invoice is this many days late."""
+    bank_matching: str = "apply"
+    """Bank statements: "apply" records certain matches at once, "ask" proposes every match."""
 
     @property
     def holiday_calendar(self) -> str:
@@ -95,6 +97,7 @@ EDITABLE = frozenset(
         "admin_fee_minor",
         "admin_fee_currency",
         "admin_fee_days",
+        "bank_matching",
     }
 )
 _COLUMNS = ", ".join(f.name for f in fields(Freelancer))

@@ -16,8 +16,10 @@ import pytest
 from bot.__main__ import log_email_channel
 from bot.channels.email import SmtpSettings
 from bot.config import load_config
+from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.handlers.profile_fields import Invalid, validate_email_address
 from bot.i18n import translator
+from bot.presentation.reminder_email import epc_text
 from bot.storage import Invoice
 from tests.conftest import onboard
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
@@ -170,6 +172,9 @@ async def test_reminder_to_an_email_only_client_arrives_in_french_with_pdf_and_q
         assert "Bonjour ACME" in part and "arrive à échéance le 1 décembre 2026" in part
         assert "1\u202f200,00\xa0€" in part  # the amount as French writes it
         assert "FR76 3000 6000 0112 3456 7890 189" in part  # the payment details
+        assert (
+            format_creditor_reference(creditor_reference(s.invoice.id)) in part
+        )  # RF..., for reconciliation
     assert "<br>" in html and 'src="cid:epc-qr@relance"' in html
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "F-1 ACME.pdf"
@@ -177,6 +182,10 @@ async def test_reminder_to_an_email_only_client_arrives_in_french_with_pdf_and_q
     assert attachment.get_content() == PDF
     [qr] = inline_images(message).values()
     assert qr.startswith(PNG_SIGNATURE)
+    account = await mh.store.freelancers.get(freelancer.id)
+    assert account is not None
+    payload = epc_text(account, s.invoice)
+    assert payload is not None and payload.split("\n")[9] == creditor_reference(s.invoice.id)  # structured
 
     assert await rows(mh, s.invoice.id) == [
         ("courtesy", "sent", "email"), ("friendly", "planned", None), ("firm", "planned", None),

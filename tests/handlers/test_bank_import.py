@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.storage.invoices import NewInvoice
 from tests.bank.helpers import fixture
 from tests.conftest import onboard
@@ -33,3 +35,29 @@ async def test_a_broken_statement_is_refused_and_nothing_is_saved(h: Harness) ->
     user = await onboard(h)
     reply = await user.send_document("releve.sta", fixture("mt940_broken.sta"), "text/plain")
     assert "Nothing was saved" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("name", "english", "french"),
+    [
+        ("bad_date.csv", "line 3, column 'Date': '31/02/2026' is not a date",
+         "ligne 3, colonne 'Date'\u00a0: '31/02/2026' n’est pas une date"),
+        ("camt053_bad_amount.xml", "<Ntry> 2 (BAD2) <Amt>: '12,50' is not an amount",
+         "<Ntry> 2 (BAD2) <Amt>\u00a0: '12,50' n’est pas un montant"),
+        ("camt053_broken.xml", "line 9, column 4: the XML is malformed", "ligne 9, colonne 4\u00a0: le XML est mal formé"),
+        ("mt940_broken.sta", "line 7", "ligne 7"),
+    ],
+)  # fmt: skip
+async def test_a_broken_file_names_the_line_or_element_in_the_users_language(
+    h: Harness, name: str, english: str, french: str
+) -> None:
+    user = await onboard(h)
+    reply = await user.send_document(name, fixture(name), "application/octet-stream")
+    assert english in reply.text and "Nothing was saved." in reply.text
+    other = await onboard(h, user_id=2002, language_code="fr")
+    reply = await other.send_document(name, fixture(name), "application/octet-stream")
+    assert french in reply.text and "Rien n'a été enregistré" in reply.text
+    row = await h.store.db.fetchone(
+        "SELECT (SELECT count(*) FROM bank_lines) + (SELECT count(*) FROM bank_imports) AS n"
+    )
+    assert row is not None and row["n"] == 0
