@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-MO     := locales/en/LC_MESSAGES/bot.mo locales/fr/LC_MESSAGES/bot.mo
+MO     := $(patsubst %.po,%.mo,$(wildcard locales/*/LC_MESSAGES/bot.po))
 
 # RELANCE_TEST_DATABASE_URL: the PostgreSQL database `make test-postgres` runs the suite on.
 RELANCE_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -40,7 +40,7 @@ locales/%/LC_MESSAGES/bot.mo: locales/%/LC_MESSAGES/bot.po $(STAMP)
 	@$(BIN)/pybabel compile --domain=bot --directory=locales --locale=$* --use-fuzzy --statistics 2>&1 | grep -v "^compiling" || true
 
 # Extract the strings from the code, merge them into each language, fill English from the source
-# text, and compile. Then translate the new entries in locales/fr/LC_MESSAGES/bot.po.
+# text, and compile. Then translate the new entries in locales/*/LC_MESSAGES/bot.po (fr, de, nl, es, it).
 translations: $(STAMP)
 	$(BIN)/pybabel extract --mapping-file=babel.cfg --keywords=n_:1,2 --keywords=plain_n:1,2 --keywords=plain --keywords=N_ \
 		--no-location --sort-output --project=Relance --output-file=locales/bot.pot bot

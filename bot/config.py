@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.channels.email import SmtpSettings
+from bot.i18n import SUPPORTED
 
-SUPPORTED_LOCALES = ("en", "fr")
+SUPPORTED_LOCALES = SUPPORTED
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

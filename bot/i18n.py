@@ -28,8 +28,16 @@ from bot.domain.money import Money, babel_locale, format_money
 
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "bot"
-SUPPORTED = ("en", "fr")
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+SUPPORTED = ("en", "fr", "de", "nl", "es", "it")
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "de": "Deutsch",
+    "nl": "Nederlands",
+    "es": "Español",
+    "it": "Italiano",
+}
+"""Each language named in itself, as a speaker looks for it in a list."""
 
 
 class Html(str):
@@ -41,7 +49,7 @@ def escape(value: object) -> Html:
 
 
 def locale_from_telegram(language_code: str | None, default: str) -> str:
-    """fr-* → fr, en-* → en, anything else → the operator's default."""
+    """fr-* → fr, de-AT → de, nl-BE → nl…; a language Relance does not speak → the operator's default."""
     code = (language_code or "").lower()
     for supported in SUPPORTED:
         if code == supported or code.startswith(supported + "-") or code.startswith(supported + "_"):
@@ -104,7 +112,12 @@ class Translator:
         return format_datetime(value, format=fmt, tzinfo=ZoneInfo(tz), locale=babel_locale(self.locale))
 
     def language_name(self, code: str) -> str:
+        """The language named in itself ("Deutsch"), as language pickers show it."""
         return LANGUAGE_NAMES.get(code, code)
+
+    def language_display(self, code: str) -> str:
+        """The language named in this translator's language ("allemand" in French)."""
+        return Locale.parse(self.locale).languages.get(code, code)
 
     def currency_name(self, code: str) -> str:
         return Locale.parse(self.locale).currencies.get(code, code)

@@ -94,10 +94,10 @@ _RELATIVE_DAYS = {
     "tomorrow": 1,
     "demain": 1,
 }
-_FILLER_WORDS = {"le", "the", "of", "on"}
+_FILLER_WORDS = {"le", "the", "of", "on", "de", "del"}
 _ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
 _NUMERIC_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})(?:\2([0-9]{4}|[0-9]{2}))?")
-_DAY = re.compile(r"([0-9]{1,2})(?:er|st|nd|rd|th|e)?")
+_DAY = re.compile(r"([0-9]{1,2})(?:er|st|nd|rd|th|e|\.|o|º)?")
 _YEAR = re.compile(r"[0-9]{4}|[0-9]{2}")
 _MIN_MONTH_PREFIX = 3
 
@@ -106,7 +106,8 @@ def parse_date(text: str, *, locale: str, today: date) -> date:
     """Read a date: "15/12/2026", "15.12", "2026-12-15", "15 déc.", "1er janvier", "Dec 15, 2026",
     "15th December", "today", "hier", "demain"...
 
-    French and English month names are understood whatever the locale. Without a year, the year
+    Month names of every language Relance speaks (English, French, German, Dutch, Spanish,
+    Italian: "15. März", "3 mei", "1 de enero", "2 febbraio") are understood whatever the locale. Without a year, the year
     that puts the date closest to `today` is chosen (so within six months either way).
     Raises DateError with reason EMPTY, UNPARSEABLE, IMPOSSIBLE (31/02, month 13) or OUT_OF_RANGE
     (year before 2000 or after 2100), and nothing else.
@@ -227,11 +228,15 @@ def _is_month_first(locale: str) -> bool:
     return 0 <= pattern.find("M") < pattern.find("d")
 
 
+_DATE_LOCALES = ("en", "en_GB", "fr", "de", "nl", "es", "it")
+"""The languages whose month and weekday names a typed date may use, whatever the user's locale."""
+
+
 @lru_cache(maxsize=1)
 def _month_names() -> dict[str, int]:
-    """Babel's wide and abbreviated month names in English and French, folded, without their dot."""
+    """Babel's wide and abbreviated month names in Relance's languages, folded, without their dot."""
     names: dict[str, int] = {}
-    for locale in ("en", "en_GB", "fr"):
+    for locale in _DATE_LOCALES:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in babel_dates.get_month_names(width, context, locale).items():
@@ -255,7 +260,7 @@ def _weekday_names() -> frozenset[str]:
     """Full weekday names only: French abbreviations clash with months ("mar." is mardi and March)."""
     return frozenset(
         _fold(name)
-        for locale in ("en", "fr")
+        for locale in _DATE_LOCALES
         for name in babel_dates.get_day_names("wide", locale=locale).values()
     )
 

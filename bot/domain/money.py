@@ -28,15 +28,17 @@ MAX_AMOUNT_MAJOR = Decimal(1_000_000_000)
 MAX_INPUT_LENGTH = 100
 """Longer answers are rejected before any parsing: nobody types a 100-character amount."""
 
-_BABEL_LOCALES = {"en": "en_GB"}
+_BABEL_LOCALES = {"en": "en_GB", "de": "de_DE", "nl": "nl_NL", "es": "es_ES", "it": "it_IT"}
 
 
 def babel_locale(locale: str) -> str:
     """The Babel locale Relance uses for a user's language.
 
     Relance's users are European, so its English is British English: day-first dates ("15/12/2026")
-    and "US$" for US dollars. Babel's bare "en" is American ("12/15/26", "$"). Explicit locales such
-    as "en_US" or "fr_CH" are used as given.
+    and "US$" for US dollars. Babel's bare "en" is American ("12/15/26", "$"). The other languages
+    take the country where most of their speakers live (de_DE "1.234,56 €", nl_NL "€ 1.234,56",
+    es_ES, it_IT), which is also what Babel's bare code means. Explicit locales such as "en_US",
+    "nl_BE" or "fr_CH" are used as given.
     """
     return _BABEL_LOCALES.get(locale, locale)
 

@@ -423,7 +423,7 @@ async def ask_language(update: Update, ctx: RelanceContext) -> None:
     freelancer, tr, client = owned
     mine = tr.plain("Same as mine ({language})", language=tr.language_name(freelancer.language))
     rows = [[(mine, cb("cl", "setlang", client.id, SAME_AS_MINE))]]
-    rows.append([(tr.language_name(code), cb("cl", "setlang", client.id, code)) for code in SUPPORTED])
+    rows += chunk([(tr.language_name(code), cb("cl", "setlang", client.id, code)) for code in SUPPORTED], 3)
     await answer(
         update, tr._("In which language should {name} receive reminders?", name=client.name), keyboard(rows)
     )

@@ -140,10 +140,15 @@ def _country(text: str, tr: Translator) -> str:
 
 
 def _language(text: str, tr: Translator) -> str:
-    code = clean_text(text).lower()[:2]
-    if code not in SUPPORTED:
-        raise Invalid(tr._("Please choose a language with the buttons, for example Français."))
-    return code
+    """A button's code ("de"), or a language typed by name in itself or in the user's language."""
+    typed = clean_text(text).casefold()
+    for code in SUPPORTED:
+        if typed in (code, tr.language_name(code).casefold(), tr.language_display(code).casefold()):
+            return code
+    raise Invalid(
+        tr._("Please choose a language with the buttons, for example Français."),
+        [(tr.language_name(code), code) for code in SUPPORTED],
+    )
 
 
 def _payment_term(text: str, tr: Translator) -> int:

@@ -20,6 +20,7 @@ from bot.handlers.common import (
     answer,
     cb,
     cb_parts,
+    chunk,
     freelancer_of,
     keyboard,
     onboarded,
@@ -56,8 +57,12 @@ def template_list(tr: Translator, customised: set[tuple[str, str]]) -> tuple[Htm
         lines.append(tr._("• <b>{tone}</b>: {state}", tone=tone_title(tr, tone), state=state))
     lines += ["", tr._("Which text do you want to see or change? Clients get the one in their language.")]
     rows = [
-        [(f"{tone_short(tr, tone)} · {tr.language_name(loc)}", cb("tp", "edit", tone, loc)) for loc in SUPPORTED]
+        row
         for tone in TONES
+        for row in chunk(
+            [(f"{tone_short(tr, tone)} · {tr.language_name(loc)}", cb("tp", "edit", tone, loc)) for loc in SUPPORTED],
+            2,
+        )
     ]  # fmt: skip
     return Html("\n".join(lines)), keyboard(rows)
 
