@@ -84,7 +84,9 @@ def test_compiled_catalog_loads_and_translates(locale: str) -> None:
         ("it", "1.234,56\xa0€", "15 dic 2026"),
     ],
 )
-def test_money_and_dates_are_written_the_way_each_country_writes_them(locale: str, money: str, day: str) -> None:
+def test_money_and_dates_are_written_the_way_each_country_writes_them(
+    locale: str, money: str, day: str
+) -> None:
     tr = Translator(locale)
     assert tr.money(123456, "EUR") == money
     assert tr.date(date(2026, 12, 15)) == day

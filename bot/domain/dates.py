@@ -93,6 +93,17 @@ _RELATIVE_DAYS = {
     "hier": -1,
     "tomorrow": 1,
     "demain": 1,
+    "heute": 0,
+    "gestern": -1,
+    "morgen": 1,  # German and Dutch alike
+    "vandaag": 0,
+    "gisteren": -1,
+    "hoy": 0,
+    "ayer": -1,
+    "manana": 1,
+    "oggi": 0,
+    "ieri": -1,
+    "domani": 1,
 }
 _FILLER_WORDS = {"le", "the", "of", "on", "de", "del"}
 _ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
@@ -267,16 +278,21 @@ def _weekday_names() -> frozenset[str]:
 
 # --- Due dates ----------------------------------------------------------------------------------
 
-_END_OF_MONTH = r"(?:fin de mois|fin du mois|end of month|eom|fdm)"
+_END_OF_MONTH = (
+    r"(?:fin de mois|fin du mois|end of month|eom|fdm"
+    r"|monatsende|ende des monats|zum monatsende|einde maand|einde van de maand|eind van de maand"
+    r"|fin de mes|fin del mes|fine mese|fine del mese|fm)"
+)
+_DAYS_WORD = r"(?:days?|d|jours?|j|tage?n?|dagen|dag|dias?|giorni|giorno|gg)"
 _PAYMENT_TERM = re.compile(
-    r"(?:in |dans |a |net ?|\+ ?)?"
+    r"(?:in |dans |a |net ?|\+ ?|binnen |en |entro |innerhalb von |netto ?)?"
     r"(?P<days>[0-9]{1,4})"
-    r" ?(?:days?|d|jours?|j)?"
+    rf" ?{_DAYS_WORD}?"
     r"(?: net)?"
     rf"(?P<end_of_month> ?{_END_OF_MONTH})?"
 )
 _MONTH_END_FIRST = re.compile(
-    rf"{_END_OF_MONTH} ?(?:\+|plus|et|and)? ?(?P<days>[0-9]{{1,4}}) ?(?:days?|d|jours?|j)?"
+    rf"{_END_OF_MONTH} ?(?:\+|plus|et|and|und|en|y|e)? ?(?P<days>[0-9]{{1,4}}) ?{_DAYS_WORD}?"
 )
 
 
@@ -287,7 +303,9 @@ def parse_due_date(text: str, *, locale: str, issue_date: date, today: date) -> 
     "in 45 days", "dans 45 jours", "+45", "+45j", "45 jours net", "fin de mois" / "end of month" /
     "EOM" (end of the issue month), "45 jours fin de mois" / "45 days EOM" / "45j FDM" (issue
     date + 45 days, then the end of that month) and "fin de mois + 45" / "EOM 45 days" (the end of
-    the issue month, then + 45 days). "15/01" is a date, not a term.
+    the issue month, then + 45 days). German, Dutch, Spanish and Italian words work alike: "30 Tage",
+    "45 dagen einde maand", "Monatsende + 10", "30 días", "60 giorni fine mese". "15/01" is a date,
+    not a term.
     Raises DateError like parse_date; a term over 366 days is OUT_OF_RANGE.
     """
     return read_due_date(text, locale=locale, issue_date=issue_date, today=today)[0]

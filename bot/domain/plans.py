@@ -251,29 +251,43 @@ def _plan_from_custom_spec(body: str) -> Plan:
 
 # --- what freelancers type ----------------------------------------------------------------------
 
+_DAYS = r"(?:days?|jours?|j|d|tage?n?|dagen|dag|días|dias|día|dia|giorni|giorno|gg)"
 _EVERY = re.compile(
-    r"\b(?:(?:every|each|tous\s+les|toutes\s+les|chaque)\s*=?\s*(?P<number>\d+)\s*(?:days?|jours?|j|d)?"
-    r"|weekly|every\s+week|each\s+week|chaque\s+semaine|toutes\s+les\s+semaines|hebdomadaire)\b"
+    r"\b(?:(?:every|each|tous\s+les|toutes\s+les|chaque|alle|jeden|elke|iedere|om\s+de|cada|ogni)"
+    rf"\s*=?\s*(?P<number>\d+)\s*{_DAYS}?"
+    r"|weekly|every\s+week|each\s+week|chaque\s+semaine|toutes\s+les\s+semaines|hebdomadaire"
+    r"|wöchentlich|jede\s+woche|wekelijks|elke\s+week|cada\s+semana|semanal|ogni\s+settimana|settimanale)\b"
 )
 _AT_MOST = re.compile(
-    r"\b(?:at\s+most|up\s+to|au\s+plus|au\s+maximum|maximum|max)\s*=?\s*(?P<number>\d+)"
-    r"\s*(?:times|fois|more|reminders?|relances?)?\b"
+    r"\b(?:at\s+most|up\s+to|au\s+plus|au\s+maximum|maximum|max|höchstens|maximal|hoogstens|maximaal"
+    r"|como\s+máximo|como\s+maximo|hasta|al\s+massimo|massimo|fino\s+a)\s*=?\s*(?P<number>\d+)"
+    r"\s*(?:times|fois|more|reminders?|relances?|mal|keer|veces|volte)?\b"
+)
+_CALL_WORDS = (
+    r"call|phone|appel|appeler|téléphone|téléphoner|tel|tél|anruf|anrufen|bellen|telefoon|llamada|llamar"
+    r"|chiamata|chiamare|telefonata"
 )
 _CALL = re.compile(
-    r"\b(?:call|phone|appel|appeler|téléphone|téléphoner|tel|tél)\b\s*"
-    r"(?:(?:at|on|day|after|à|au|le|jour|après)\s+){0,2}=?\s*(?:[jd]\s*)?(?P<number>[+-]?\d+)"
-    r"(?:\s*(?:days?|jours?|j|d)\b)?"
+    rf"\b(?:{_CALL_WORDS})\b\s*"
+    r"(?:(?:at|on|day|after|à|au|le|jour|après|am|tag|nach|op|dag|na|el|día|dia|il|giorno|dopo)\s+){0,2}"
+    rf"=?\s*(?:[jd]\s*)?(?P<number>[+-]?\d+)(?:\s*{_DAYS}\b)?"
 )
-"""A courtesy call in a typed plan: "call 12", "appel J+12", "call on day 12", "call=12"."""
-_CALL_WORD = re.compile(r"\b(?:call|phone|appel|appeler|téléphone|téléphoner|tel|tél)\b")
-_UNTIL_PAID = re.compile(r"\b(?:until|till|jusqu['’]\s*(?:au|à))\s+(?:paid|payment|paiement|règlement)\b")
-_FILLER_WORDS = frozenset({"then", "and", "puis", "et", "days", "day", "jours", "jour", "j", "d"})
+"""A courtesy call in a typed plan: "call 12", "appel J+12", "call on day 12", "Anruf 12", "bellen 12"."""
+_CALL_WORD = re.compile(rf"\b(?:{_CALL_WORDS})\b")
+_UNTIL_PAID = re.compile(
+    r"\b(?:until|till|jusqu['’]\s*(?:au|à)|bis\s+zur|tot|hasta\s+el|fino\s+al)\s+"
+    r"(?:paid|payment|paiement|règlement|zahlung|bezahlung|betaling|pago|pagamento)\b"
+)
+_FILLER_WORDS = frozenset({
+    "then", "and", "puis", "et", "days", "day", "jours", "jour", "j", "d", "dann", "und", "tage", "tagen",
+    "dan", "en", "dagen", "luego", "después", "y", "días", "poi", "e", "giorni",
+})  # fmt: skip
 _OFFSET_TOKEN = re.compile(r"[jd]?([+-]?\d+)")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
 def parse_custom_plan(text: str) -> Plan:
-    """Read a plan typed in English or French, e.g. "-7, 0, 7, 14, 30" or
+    """Read a plan typed in English, French, German, Dutch, Spanish or Italian, e.g. "-7, 0, 7, 14, 30" or
     "0, 7 puis tous les 7 jours, au plus 4" ("at most 4" = four repeats after the last offset),
     with an optional courtesy call: "0, 7, call 10, 14" / "0, 7, appel 10, 14".
 
