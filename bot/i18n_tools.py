@@ -37,7 +37,11 @@ def fill_source(path: Path) -> int:
 
 
 def french_typography(path: Path) -> int:
-    """Non-breaking spaces before « : ; ! ? » and inside « » in every French translation."""
+    """Non-breaking spaces before « : ; ! ? » and inside « » in every French translation.
+
+    Only French needs this: German, Dutch, Spanish and Italian put no space before those signs, and
+    their quotation marks („…“, ‘…’, «…») take none inside.
+    """
     catalog = load(path)
     changed = 0
     for message in catalog:

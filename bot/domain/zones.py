@@ -56,7 +56,7 @@ def _zone_index() -> dict[str, str]:
         index.setdefault(fold(zone), zone)
     for zone in zones:
         index.setdefault(fold(zone.rsplit("/", 1)[1]), zone)
-        for locale in ("fr", "en"):
+        for locale in ("fr", "en", "de", "nl", "es", "it"):  # "Brüssel", "Brussel", "Bruselas"
             try:
                 city = get_timezone_location(zone, locale=locale, return_city=True)
             except (LookupError, ValueError):

@@ -227,8 +227,10 @@ def _switch(text: str, tr: Translator) -> bool:
 MAX_ADMIN_FEE_DAYS = 365
 MAX_ADMIN_FEE_MAJOR = 10_000
 _ADMIN_FEE = re.compile(
-    r"^(?P<amount>.+?)\s*(?:,|;|/|\+|\bafter\b|\bapr[eè]s\b|\bfrom\b|\bd[eè]s\b|\bau bout de\b)\s*"
-    r"(?P<days>\d{1,4})\s*(?:d|days?|j|jours?)?\s*(?:late|de retard)?\s*$",
+    r"^(?P<amount>.+?)\s*(?:,|;|/|\+|\bafter\b|\bapr[eè]s\b|\bfrom\b|\bd[eè]s\b|\bau bout de\b"
+    r"|\bnach\b|\bab\b|\bna\b|\bvanaf\b|\bdespu[eé]s de\b|\btras\b|\bdopo\b)\s*"
+    r"(?P<days>\d{1,4})\s*(?:d|days?|j|jours?|tage?n?|dagen|dag|d[ií]as|giorni|gg)?\s*"
+    r"(?:late|de retard|verzug|zahlungsverzug|te laat|vertraging|de retraso|di ritardo)?\s*$",
     re.IGNORECASE,
 )
 

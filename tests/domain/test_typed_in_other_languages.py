@@ -9,6 +9,7 @@ import pytest
 from bot.domain.dates import parse_date, parse_due_date
 from bot.domain.money import Money, parse_amount
 from bot.domain.plans import parse_custom_plan
+from bot.domain.zones import find_timezone
 
 TODAY = date(2026, 12, 7)
 ISSUED = date(2026, 11, 15)
@@ -68,3 +69,12 @@ def test_a_call_typed_in_each_language(typed: str) -> None:
 def test_amounts_written_the_continental_way(locale: str) -> None:
     assert parse_amount("1.234,56 €", locale=locale, default_currency="EUR") == Money(123456, "EUR")
     assert parse_amount("1200", locale=locale, default_currency="EUR") == Money(120000, "EUR")
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("Brüssel", "Europe/Brussels"), ("Brussel", "Europe/Brussels"), ("Bruselas", "Europe/Brussels"),
+     ("Wien", "Europe/Vienna"), ("Londra", "Europe/London"), ("Köln", "Europe/Berlin")],
+)  # fmt: skip
+def test_cities_named_in_each_language(typed: str, zone: str) -> None:
+    assert find_timezone(typed).zone == zone
