@@ -24,9 +24,11 @@ async def test_templates_lists_every_tone_and_shows_the_builtin_text(h: Harness)
     reply = await user.send("/templates")
     assert "Friendly reminder (first one after the due date): built-in text" in reply.text
     assert reply.buttons == [
-        "Courtesy · English", "Courtesy · Français", "Friendly · English", "Friendly · Français",
-        "Firm · English", "Firm · Français", "Final · English", "Final · Français",
-    ]  # fmt: skip
+        f"{tone} · {language}"
+        for tone in ("Courtesy", "Friendly", "Firm", "Final")
+        for language in ("English", "Français", "Deutsch", "Nederlands", "Español", "Italiano")
+    ]
+    assert max(len(row) for row in reply.messages[-1].buttons) == 2  # readable on a phone
     reply = await user.press("Friendly · English")
     assert "the built-in text" in reply.text and "Unless I am mistaken, invoice {number}" in reply.text
     assert "{payment_details} — your IBAN and payment link" in reply.text
@@ -120,7 +122,7 @@ async def test_reset_to_default(h: Harness) -> None:
 
 async def test_forged_template_buttons_are_refused(h: Harness) -> None:
     user = await onboard(h)
-    for data in ("tp:edit:evil:en", "tp:edit:friendly:de", "tp:reset:notice:en", "tp:edit", "rp:text:999"):
+    for data in ("tp:edit:evil:en", "tp:edit:friendly:pt", "tp:reset:notice:en", "tp:edit", "rp:text:999"):
         await user.press_data(user.last.message_id, data)
     refused = [q for q in h.fake.callback_queries() if (q.data or "").startswith(("tp:", "rp:"))]
     assert len(refused) == 5 and all(q.answer_text == "This button is no longer valid." for q in refused)
