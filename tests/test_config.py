@@ -34,7 +34,7 @@ def test_file_url_is_derived_from_a_self_hosted_api() -> None:
         ({}, "TELEGRAM_BOT_TOKEN", "@BotFather"),
         ({"TELEGRAM_BOT_TOKEN": "nonsense"}, "TELEGRAM_BOT_TOKEN", "123456789:AA"),
         ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL", "http(s) URL"),
-        ({"RELANCE_DEFAULT_LOCALE": "de"}, "RELANCE_DEFAULT_LOCALE", "en, fr"),
+        ({"RELANCE_DEFAULT_LOCALE": "pt"}, "RELANCE_DEFAULT_LOCALE", "en, fr, de, nl, es, it"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL", "DEBUG"),
         ({"SMTP_HOST": "smtp.example.com", "SMTP_SECURITY": "ssl"}, "SMTP_SECURITY", "starttls, tls or none"),
         ({"SMTP_HOST": "smtp.example.com", "SMTP_PORT": "99999", "SMTP_FROM": "a@b.co"}, "SMTP_PORT", "port"),
