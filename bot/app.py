@@ -37,11 +37,13 @@ from bot.handlers import (
     client_actions,
     client_requests,
     clients,
+    disputes,
     formal_notice,
     general,
     invitations,
     invoices,
     new_invoice,
+    payment_plans,
     plans,
     profile,
     reminders,
@@ -419,6 +421,10 @@ def build_application(
     for handler in formal_notice.handlers(_conversation):
         app.add_handler(handler)
     for handler in calls.handlers(_conversation):
+        app.add_handler(handler)
+    for handler in payment_plans.handlers(_conversation):
+        app.add_handler(handler)
+    for handler in disputes.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))

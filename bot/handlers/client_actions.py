@@ -24,6 +24,7 @@ from bot.context import RelanceContext
 from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.domain.dates import DateError, parse_date
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
+from bot.engine.commitments import record_promise
 from bot.handlers.common import (
     answer,
     cb,
@@ -476,6 +477,7 @@ async def start_more_time(update: Update, ctx: RelanceContext) -> str | int:
           cb("cp", "day", (base + timedelta(days=n)).isoformat()))]
         for n in MORE_TIME_DAYS
     ]  # fmt: skip
+    rows.append([(tr.plain("📆 Pay in instalments"), cb("cp", "inst", invoice.id))])
     text = tr._(
         "By when can you pay invoice {number}? It is due on {date}. Tap a date or type one, for example 15/01/2027.",
         number=invoice.number,
@@ -539,12 +541,14 @@ async def on_note(update: Update, ctx: RelanceContext) -> str | int:
         ),
         ctx.clock.now(),
     )
+    # The date the client gives is a promise to pay: reminders pause until the day after it.
+    await record_promise(ctx.services, side.freelancer, side.invoice, new_date, source="client")
     await _ask_about_delay(ctx.bot, side, request)
     await answer(
         update,
         tr._(
-            "📅 Thank you! I asked {freelancer} whether you can pay invoice {number} by {date}. "
-            "I will tell you their answer here.",
+            "📅 Thank you! I asked {freelancer} whether you can pay invoice {number} by {date}; "
+            "no reminder goes out until then. I will tell you their answer here.",
             freelancer=side.freelancer.name,
             number=side.invoice.number,
             date=tr.date(new_date),

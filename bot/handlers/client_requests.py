@@ -16,6 +16,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.engine.claims import resume_reminders, still_paused_by
+from bot.engine.commitments import withdraw_promise
 from bot.handlers.client_actions import message_text, tell, typed
 from bot.handlers.common import answer, cb_int, cb_parts, freelancer_of, refuse_callback, tr_for
 from bot.handlers.invoices import record_payment, show
@@ -172,6 +173,8 @@ async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) ->
 
 
 async def _decline_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
+    """The due date stays; the pause the client's date made ends now (reminders go on as planned)."""
+    await withdraw_promise(ctx.services, found.freelancer, found.invoice)
     ctr, number, due = found.client_tr, found.invoice.number, found.invoice.due_date
     await _tell_client(
         ctx,

@@ -34,6 +34,7 @@ from bot.handlers.common import (
 from bot.handlers.invitations import send_invitation
 from bot.handlers.profile_fields import Invalid, clean_text, parse_name, validate_email_address
 from bot.i18n import SUPPORTED, Html, Translator, escape
+from bot.presentation.commitment_views import client_card_lines
 from bot.presentation.stats_text import score_badge, score_line
 from bot.presentation.views import invoice_line, local_today, plan_label
 from bot.storage import Client, Contact, Freelancer, Invoice
@@ -362,6 +363,13 @@ async def _show_card(
     text, markup = render_card(
         tr, freelancer, client, contacts, invoices, history, local_today(freelancer, now), invited, score
     )
+    kept, broken = await ctx.store.call_outcomes.promise_record(client.id)
+    disputes = await ctx.store.disputes.for_client(client.id)
+    numbers = {
+        i.id: i.number for i in (await ctx.store.invoices.get_many_any([d.invoice_id for d in disputes])).values()
+    }
+    if extra := client_card_lines(tr, kept, broken, disputes, numbers):
+        text = Html(f"{text}\n\n{extra}")
     await answer(update, f"{note}\n\n{text}" if note else text, markup)
 
 

@@ -14,6 +14,7 @@ from telegram.ext import ConversationHandler
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date, parse_due_date
 from bot.domain.money import AmountError, Money, parse_amount
+from bot.engine.planner import instalments_due
 from bot.handlers.common import (
     answer,
     cb,
@@ -32,6 +33,7 @@ from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator, translator
 from bot.presentation import late_amounts
 from bot.presentation.call_script import promise_line
+from bot.presentation.commitment_views import dispute_card_line, plan_card_line
 from bot.presentation.views import (
     amount_problem,
     date_problem,
@@ -86,8 +88,15 @@ async def render_card(
         else None
     )
     if promise is not None and promise.promised_on is not None:
-        text = Html(f"{text}\n{promise_line(tr, promise.promised_on)}")
-    return text, invoice_buttons(tr, invoice, today)
+        text = Html(f"{text}\n{promise_line(tr, promise.promised_on, promise.source)}")
+    dispute = await ctx.store.disputes.current(invoice.id) if invoice.is_open else None
+    if dispute is not None:
+        text = Html(f"{text}\n{dispute_card_line(tr, dispute)}")
+    payment_plan = await ctx.store.payment_plans.current(invoice.id) if invoice.is_open else None
+    if payment_plan is not None:
+        dues = instalments_due(invoice, payment_plan)
+        text = Html(f"{text}\n{plan_card_line(tr, invoice, payment_plan, dues, today)}")
+    return text, invoice_buttons(tr, invoice, today, dispute.id if dispute else None)
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:

@@ -24,9 +24,10 @@ from bot.handlers.common import (
 from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
-from bot.i18n import Html, translator
+from bot.i18n import Html, escape, translator
 from bot.presentation import late_amounts
 from bot.presentation.call_script import call_history_line
+from bot.presentation.commitment_views import dispute_history_line, plan_history_line
 from bot.presentation.reminder_text import client_locale, render_reminder
 from bot.presentation.reminder_views import render_history, render_schedule, when
 from bot.presentation.views import local_today, plan_label
@@ -186,6 +187,11 @@ async def send_history(update: Update, ctx: RelanceContext, freelancer: Freelanc
     lines += [formal_notice.history_line(tr, n, freelancer.timezone) for n in notices]
     calls = await ctx.store.call_outcomes.for_invoice(invoice.id)
     lines += [call_history_line(tr, c, freelancer.timezone, invoice.client_name) for c in calls]
+    lines += [
+        escape(plan_history_line(tr, p, invoice.currency))
+        for p in await ctx.store.payment_plans.for_invoice(invoice.id)
+    ]
+    lines += [escape(dispute_history_line(tr, d)) for d in await ctx.store.disputes.for_invoice(invoice.id)]
     for number, page in enumerate(split_message(Line(line) for line in lines)):
         if number == 0:
             await answer(update, page.html)
