@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.context import RelanceContext
 from bot.domain.money import AmountError, parse_amount
 from bot.engine.commitments import open_dispute, resolve_dispute
-from bot.handlers.client_actions import ClientSide, client_side, message_text, pressed, tell, typed
+from bot.handlers.client_actions.shared import ClientSide, client_side, message_text, pressed, tell, typed
 from bot.handlers.common import (
     answer,
     cb_int,

@@ -38,7 +38,7 @@ from bot.domain.instalments import (
 )
 from bot.engine.commitments import answer_plan, give_more_time, propose_plan, resume_escalation
 from bot.engine.planner import instalments_due
-from bot.handlers.client_actions import client_side
+from bot.handlers.client_actions.shared import client_side
 from bot.handlers.common import (
     answer,
     cb_int,
