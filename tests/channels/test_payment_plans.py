@@ -262,3 +262,32 @@ async def test_a_plan_survives_a_restart_in_the_middle(tmp_path: Path) -> None:
     finally:
         await stop_harness(h)
     assert h.unexpected_errors() == []
+
+
+async def test_a_french_client_proposes_a_plan_in_french(h: Harness) -> None:
+    freelancer, client, invoice = await bound_client(h)
+    await h.store.clients.update(1, invoice.client_id, language="fr")
+    h.clock.set(utc(2026, 11, 30, 8, 30))
+    await h.dispatch()
+    await client.press("📅 J'ai besoin d'un délai")
+    reply = await client.press("📆 Payer en plusieurs fois")
+    assert "Payer 1\u202f200,00\u00a0€ (facture F-1) en combien d'échéances\u00a0?" in reply.text
+    await client.press("2")
+    await client.press("Mensuelles")
+    reply = await client.send("14/12/2026")
+    assert "Des échéances égales (2 × environ 600,00\u00a0€)" in reply.text
+    await client.press("✏️ Saisir les montants")
+    reply = await client.send("500 ; 600")
+    assert "La somme des montants doit faire exactement 1\u202f200,00\u00a0€" in reply.text
+    reply = await client.send("500 ; 700")
+    assert "1/2 · 500,00\u00a0€ · 14 déc. 2026\n2/2 · 700,00\u00a0€ · 14 janv. 2027" in reply.text
+    await client.press("📨 Envoyer la proposition")
+    assert "ACME proposes to pay in instalments" in freelancer.last.text
+    await freelancer.press("✅ Accept the plan")
+    assert "Claire Martin a accepté votre échéancier pour la facture F-1" in client.last.text
+    h.clock.set(utc(2026, 12, 11, 8, 30))
+    await h.dispatch()
+    assert (
+        "l'échéance 1 sur 2 de notre échéancier pour la facture F-1, soit 500,00\u00a0€, arrive le 14 décembre 2026"
+        in (client.last.text)
+    )
