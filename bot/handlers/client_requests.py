@@ -16,9 +16,18 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.engine.claims import resume_reminders, still_paused_by
-from bot.handlers.client_actions import message_text, tell, typed
-from bot.handlers.common import answer, cb_int, cb_parts, freelancer_of, refuse_callback, tr_for
-from bot.handlers.invoices import record_payment, show
+from bot.engine.commitments import withdraw_promise
+from bot.handlers.client_actions.shared import message_text, tell, typed
+from bot.handlers.common import (
+    answer,
+    cb_int,
+    cb_parts,
+    edit_or_answer,
+    freelancer_of,
+    refuse_callback,
+    tr_for,
+)
+from bot.handlers.invoices import record_payment
 from bot.handlers.profile_fields import Invalid
 from bot.i18n import Translator, translator
 from bot.presentation.client_buttons import reminder_buttons
@@ -143,13 +152,18 @@ async def _not_received(update: Update, ctx: RelanceContext, found: Answering) -
         client=found.client.name,
         number=number,
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
     """The new due date replaces the old one; the reminders are planned again from it."""
     new_date = found.request.new_due_date or found.invoice.due_date
-    updated = await ctx.store.invoices.update(found.freelancer.id, found.invoice.id, due_date=new_date)
+    # The client's date paused the reminders as a promise; it is now the due date, and the reminders
+    # are planned from it. The promise is still judged (kept or broken) the day after.
+    promise = await ctx.store.call_outcomes.pausing(found.invoice.id)
+    lift = promise is not None and promise.source == "client" and found.invoice.reminders_paused
+    changes: dict[str, object] = {"due_date": new_date} | ({"reminders_paused": False} if lift else {})
+    updated = await ctx.store.invoices.update(found.freelancer.id, found.invoice.id, **changes)
     await ctx.services.invoice_changed(updated or found.invoice)
     ctr, number = found.client_tr, found.invoice.number
     await _tell_client(
@@ -168,10 +182,12 @@ async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) ->
         number=number,
         date=tr.date(new_date),
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 async def _decline_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
+    """The due date stays; the pause the client's date made ends now (reminders go on as planned)."""
+    await withdraw_promise(ctx.services, found.freelancer, found.invoice)
     ctr, number, due = found.client_tr, found.invoice.number, found.invoice.due_date
     await _tell_client(
         ctx,
@@ -192,7 +208,7 @@ async def _decline_date(update: Update, ctx: RelanceContext, found: Answering) -
         number=number,
         date=tr.date(due),
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 # Reply to a question ---------------------------------------------------------------------------------
