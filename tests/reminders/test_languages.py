@@ -16,7 +16,7 @@ import pytest
 from bot.channels.email import ReminderEmail
 from bot.i18n import LOCALES_DIR
 from bot.presentation.reminder_email import one_line, reminder_email
-from bot.presentation.reminder_text import render_reminder
+from bot.presentation.reminder_text import render_instalment_reminder, render_reminder
 from tests.conftest import onboard
 from tests.harness import Harness, start_harness, stop_harness
 from tests.seed import register_invoice
@@ -202,3 +202,21 @@ async def test_the_command_menu_is_registered_in_each_language(h: Harness, langu
     english = h.fake.commands(language_code="en")
     if language != "en":
         assert commands[0]["description"] != english[0]["description"]
+
+
+@pytest.mark.parametrize("tone", ["courtesy", "friendly"])
+@pytest.mark.parametrize("language", CATALOGS)
+async def test_instalment_reminders_read_in_the_clients_language(h: Harness, language: str, tone: str) -> None:
+    user = await onboard(h)
+    freelancer = await h.store.freelancers.by_telegram_id(user.id)
+    assert freelancer is not None
+    invoice = await register_invoice(h, freelancer.id, "F-2026-014", 370_368, due=DUE, issued=ISSUED)
+    client = await h.store.clients.update(freelancer.id, invoice.client_id, language=language)
+    assert client is not None
+    text = render_instalment_reminder(freelancer=freelancer, client=client, invoice=invoice, tone=tone,
+                                      today=DUE, seq=2, count=3, left_minor=123456, due_date=DUE)  # fmt: skip
+    for part in (text.plain, text.html, text.subject):
+        assert INVOICE_WORD[language].casefold() in part.casefold() and AMOUNT[language] in part, part
+        assert DUE_DATE[language] in part and "{" not in part and " 2 " in part and " 3" in part
+        if language != "en":
+            assert not [w for w in ENGLISH_WORDS if w in part], (language, tone, part)
