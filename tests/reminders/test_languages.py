@@ -206,7 +206,9 @@ async def test_the_command_menu_is_registered_in_each_language(h: Harness, langu
 
 @pytest.mark.parametrize("tone", ["courtesy", "friendly"])
 @pytest.mark.parametrize("language", CATALOGS)
-async def test_instalment_reminders_read_in_the_clients_language(h: Harness, language: str, tone: str) -> None:
+async def test_instalment_reminders_read_in_the_clients_language(
+    h: Harness, language: str, tone: str
+) -> None:
     user = await onboard(h)
     freelancer = await h.store.freelancers.by_telegram_id(user.id)
     assert freelancer is not None
