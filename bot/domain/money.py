@@ -221,16 +221,16 @@ def _active_currencies() -> frozenset[str]:
 def _currency_words() -> dict[str, tuple[str, ...]]:
     """Every folded word that names a currency -> the ISO codes it may mean.
 
-    Babel's English and French names and symbols (a word several currencies share is ambiguous),
+    Babel's names and symbols in Relance's languages (a word several currencies share is ambiguous),
     overridden by the ISO codes, then by the hand-written table of what people type.
     """
     words: dict[str, set[str]] = {}
     for code in sorted(_active_currencies()):
-        for locale in ("en", "fr"):
+        for locale in ("en", "fr", "de", "nl", "es", "it"):  # "Schweizer Franken", "Britse pond"
             for count in (None, 2):
                 words.setdefault(_fold(get_currency_name(code, count, locale=locale)), set()).add(code)
     for code in sorted(_active_currencies()):
-        for locale in ("en", "en_GB", "fr"):
+        for locale in ("en", "en_GB", "fr", "de", "nl", "es", "it"):
             symbol = get_currency_symbol(code, locale=locale)
             if symbol != code:
                 words.setdefault(_fold(symbol), set()).add(code)

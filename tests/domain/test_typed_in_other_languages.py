@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain.dates import parse_date, parse_due_date
-from bot.domain.money import Money, parse_amount
+from bot.domain.money import Money, parse_amount, parse_currency
 from bot.domain.plans import parse_custom_plan
 from bot.domain.zones import find_timezone
 
@@ -78,3 +78,11 @@ def test_amounts_written_the_continental_way(locale: str) -> None:
 )  # fmt: skip
 def test_cities_named_in_each_language(typed: str, zone: str) -> None:
     assert find_timezone(typed).zone == zone
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("Schweizer Franken", "CHF"), ("Britse pond", "GBP"), ("libra esterlina", "GBP"), ("US-Dollar", "USD")],
+)
+def test_currencies_named_in_each_language(typed: str, code: str) -> None:
+    assert parse_currency(typed) == code
