@@ -79,8 +79,8 @@ def either(*buttons: Button) -> str:
 def family(prefix: str) -> str:
     """The pattern of a handler that answers every button whose key starts with `prefix:` (it
     dispatches on the next part itself, and answers an unknown one)."""
-    members = [b for b in REGISTRY.values() if b.key.startswith(f"{prefix}:")]
-    assert members, prefix
+    if not any(b.key.startswith(f"{prefix}:") for b in REGISTRY.values()):
+        raise ValueError(f"no button in the family {prefix!r}")
     return f"^{re.escape(prefix)}:"
 
 
