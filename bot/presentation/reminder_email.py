@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from bot.channels.email import Attachment, InlineImage, ReminderEmail
 from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_payload, epc_qr_png
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.presentation.reminder_text import (
     ReminderText,
     client_locale,
@@ -203,21 +203,10 @@ def email_facts(
             transfer.append((tr.plain("Reference"), number))
         transfer.append((tr.plain("Amount"), amount))
     link = freelancer.payment_link
-    reply_to = freelancer.reply_to_email
     footer = [
-        tr.plain(
-            "You are receiving this e-mail because {freelancer} sent you invoice {number} and follows up on "
-            "its payment with Relance.",
-            freelancer=name, number=number,
-        ),
-        tr.plain(
-            "To answer, simply reply to this e-mail: your message goes to {freelancer} ({email}).",
-            freelancer=name, email=reply_to,
-        )
-        if reply_to
-        else tr.plain("To answer, contact {freelancer} directly.", freelancer=name),
+        *why_and_how_to_reply(tr, freelancer, number),
         tr.plain("If you have already paid, thank you, and please disregard this message."),
-    ]  # fmt: skip
+    ]
     return EmailFacts(
         title=one_line(text.subject),
         preheader=preheader,
@@ -282,17 +271,43 @@ def _section(content: str, top: int = 0, bottom: int = 16) -> str:
     return f'<tr><td class="rl-pad" style="padding: {top}px 32px {bottom}px 32px; {_BREAK}">{content}</td></tr>\n'
 
 
+_TEXT_STYLE = f"{_FONT} font-size: 15px; line-height: 23px; color: {_LIGHT['text']}; margin: 0 0 14px 0;"
+_MUTED_STYLE = f"{_FONT} font-size: 13px; line-height: 19px; color: {_LIGHT['muted']};"
+
+
+def _header(header: str) -> str:
+    return _section(
+        f'<h1 class="rl-title" style="{_FONT} margin: 0; font-size: 22px; line-height: 28px; '
+        f'font-weight: 700; color: {_LIGHT["title"]}; {_BREAK}">{_e(header)}</h1>',
+        top=28,
+        bottom=16,
+    )
+
+
+def _paragraphs(paragraphs: tuple[str, ...]) -> str:
+    return _section(
+        "".join(
+            f'<p class="rl-text" style="{_TEXT_STYLE}">{_e(p).replace(chr(10), "<br>")}</p>'
+            for p in paragraphs
+        ),
+        bottom=6,
+    )
+
+
+def _footer(lines: tuple[str, ...]) -> str:
+    footer = "".join(
+        f'<p class="rl-muted" style="{_MUTED_STYLE} margin: 0 0 8px 0;">{_e(line)}</p>' for line in lines
+    )
+    return (
+        f'<tr><td class="rl-pad rl-rule" style="padding: 16px 32px 20px 32px; '
+        f'border-top: 1px solid {_LIGHT["line"]}; {_BREAK}">{footer}</td></tr>\n'
+    )
+
+
 def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str) -> str:
     """The HTML part; every value is escaped here, attributes included."""
-    text_style = f"{_FONT} font-size: 15px; line-height: 23px; color: {_LIGHT['text']}; margin: 0 0 14px 0;"
-    muted_style = f"{_FONT} font-size: 13px; line-height: 19px; color: {_LIGHT['muted']};"
     parts = [
-        _section(
-            f'<h1 class="rl-title" style="{_FONT} margin: 0; font-size: 22px; line-height: 28px; '
-            f'font-weight: 700; color: {_LIGHT["title"]}; {_BREAK}">{_e(header)}</h1>',
-            top=28,
-            bottom=16,
-        ),  # fmt: skip
+        _header(header),
         _section(
             _box(
                 '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
@@ -300,13 +315,7 @@ def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str
             ),
             bottom=20,
         ),
-        _section(
-            "".join(
-                f'<p class="rl-text" style="{text_style}">{_e(p).replace(chr(10), "<br>")}</p>'
-                for p in facts.paragraphs
-            ),
-            bottom=6,
-        ),
+        _paragraphs(facts.paragraphs),
     ]
     if facts.pay_link and facts.pay_label:
         link = _e(facts.pay_link)
@@ -317,7 +326,7 @@ def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str
             f'style="{_FONT} display: inline-block; padding: 13px 28px; font-size: 16px; line-height: 20px; '
             f"font-weight: 700; color: #ffffff; text-decoration: none; border-radius: 6px; "
             f'background-color: {_LIGHT["button"]};">{_e(facts.pay_label)}</a></td></tr></table>'
-            f'<p class="rl-muted" style="{muted_style} margin: 0;">{_e(facts.pay_link_note or "")} '
+            f'<p class="rl-muted" style="{_MUTED_STYLE} margin: 0;">{_e(facts.pay_link_note or "")} '
             f'<a class="rl-link" href="{link}" target="_blank" rel="noopener" style="color: {_LIGHT["link"]}; '
             f'{_BREAK} word-break: break-all;">{link}</a></p>'
         )
@@ -330,7 +339,7 @@ def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str
                 '<tr><td bgcolor="#ffffff" style="background-color: #ffffff; padding: 4px; border-radius: 4px;">'
                 f'<img src="cid:{QR_CONTENT_ID}" width="168" height="168" alt="{_e(facts.qr_caption)}" '
                 'style="display: block; width: 168px; height: 168px; border: 0;"></td></tr></table>'
-                f'<p class="rl-muted" style="{muted_style} margin: 8px 0 0 0;">{_e(facts.qr_caption)}</p>'
+                f'<p class="rl-muted" style="{_MUTED_STYLE} margin: 8px 0 0 0;">{_e(facts.qr_caption)}</p>'
             )
         block = _box(
             f'<p class="rl-title" style="{_FONT} margin: 0 0 6px 0; font-size: 16px; line-height: 22px; '
@@ -339,14 +348,42 @@ def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str
             f'style="width: 100%; table-layout: fixed;">{_rows(facts.transfer, strong="")}</table>{qr}'
         )
         parts.append(_section(block, bottom=20))
-    footer = "".join(
-        f'<p class="rl-muted" style="{muted_style} margin: 0 0 8px 0;">{_e(line)}</p>'
-        for line in facts.footer
+    parts.append(_footer(facts.footer))
+    return _page(locale, facts.title, facts.preheader, parts)
+
+
+def letter_html(
+    *,
+    locale: str,
+    title: str,
+    preheader: str,
+    header: str,
+    paragraphs: tuple[str, ...],
+    footer: tuple[str, ...],
+) -> str:
+    """A plain letter in the same frame as the reminders (the formal notice's e-mail): header, text, footer."""
+    return _page(locale, title, preheader, [_header(header), _paragraphs(paragraphs), _footer(footer)])
+
+
+def why_and_how_to_reply(tr: Translator, freelancer: Freelancer, number: str) -> tuple[str, str]:
+    """The footer's two sentences: why the client receives this e-mail, and how to answer."""
+    name = one_line(freelancer.name)
+    why = tr.plain(
+        "You are receiving this e-mail because {freelancer} sent you invoice {number} and follows up on "
+        "its payment with Relance.",
+        freelancer=name,
+        number=number,
     )
-    parts.append(
-        f'<tr><td class="rl-pad rl-rule" style="padding: 16px 32px 20px 32px; border-top: 1px solid {_LIGHT["line"]}; '
-        f'{_BREAK}">{footer}</td></tr>\n'
-    )
+    if freelancer.reply_to_email:
+        return why, tr.plain(
+            "To answer, simply reply to this e-mail: your message goes to {freelancer} ({email}).",
+            freelancer=name,
+            email=freelancer.reply_to_email,
+        )
+    return why, tr.plain("To answer, contact {freelancer} directly.", freelancer=name)
+
+
+def _page(locale: str, title: str, preheader: str, parts: list[str]) -> str:
     page, card = _LIGHT["page"], _LIGHT["card"]
     return f"""<!DOCTYPE html>
 <html lang="{_e(locale)}" xmlns="http://www.w3.org/1999/xhtml">
@@ -356,12 +393,12 @@ def email_html(facts: EmailFacts, header: str, locale: str, *, amount_label: str
 <meta name="x-apple-disable-message-reformatting">
 <meta name="color-scheme" content="light dark">
 <meta name="supported-color-schemes" content="light dark">
-<title>{_e(facts.title)}</title>
+<title>{_e(title)}</title>
 {_STYLE}
 </head>
 <body class="rl-page" style="margin: 0; padding: 0; background-color: {page};">
 <div style="display: none; max-height: 0; max-width: 0; overflow: hidden; opacity: 0; mso-hide: all; \
-font-size: 1px; line-height: 1px; color: {page};">{_e(facts.preheader)}{_PREHEADER_FILLER}</div>
+font-size: 1px; line-height: 1px; color: {page};">{_e(preheader)}{_PREHEADER_FILLER}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="rl-page" \
 bgcolor="{page}" style="width: 100%; background-color: {page};">
 <tr><td align="center" class="rl-outer" style="padding: 24px 12px;">
