@@ -14,6 +14,7 @@ from typing import Any, cast
 import pytest
 
 from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
+from bot.presentation.reminder_email import letter_html
 from tests.channels.test_email_reminders import (
     CLIENT_CHAT,
     COURTESY,
@@ -191,7 +192,12 @@ async def rendered_pages(tmp_path: Path) -> list[Page]:
             cid.strip("<>"): ("image/png", content) for cid, content in inline_images(message).items()
         }
         pages += [Page(f"{name}@{width}", body(message, "html"), width, images) for width in WIDTHS]
-    return pages
+    letter = letter_html(  # the formal notice's e-mail shares the frame
+        locale="fr", title="Mise en demeure — facture F-7", preheader="Veuillez trouver ci-joint…",
+        header="Atelier" + "W" * 90, paragraphs=("Bonjour,", "Veuillez trouver ci-joint " + "y" * 200),
+        footer=("Vous recevez cet e-mail parce que…", "Une question ? Répondez simplement à cet e-mail."),
+    )  # fmt: skip
+    return pages + [Page(f"letter@{width}", letter, width) for width in WIDTHS]
 
 
 @needs_chromium
@@ -206,7 +212,7 @@ async def test_the_email_fits_600_and_390_pixels_and_stays_readable(tmp_path: Pa
     for page, result in zip(pages, results, strict=True):
         assert result["viewport"] == page.width, result  # the iframe is the mail program's pane
         assert result["dark"] is (scheme == "dark")
-        assert result["texts"] > 15, result  # the page did render
+        assert result["texts"] > 5, result  # the page did render
         assert result["scroll_width"] <= page.width, result
         assert result["overflowing"] == [], result
         assert result["low_contrast"] == [], result  # no text fades into its background
