@@ -212,7 +212,7 @@ async def test_the_email_fits_600_and_390_pixels_and_stays_readable(tmp_path: Pa
     for page, result in zip(pages, results, strict=True):
         assert result["viewport"] == page.width, result  # the iframe is the mail program's pane
         assert result["dark"] is (scheme == "dark")
-        assert result["texts"] > 5, result  # the page did render
+        assert result["texts"] >= 5, result  # the page did render
         assert result["scroll_width"] <= page.width, result
         assert result["overflowing"] == [], result
         assert result["low_contrast"] == [], result  # no text fades into its background
