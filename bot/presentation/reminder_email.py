@@ -138,6 +138,8 @@ class EmailFacts:
     transfer: tuple[tuple[str, str], ...]
     qr_caption: str | None
     footer: tuple[str, ...]
+    label_line: str = "{label}: {value}"
+    """How the text part writes a label and its value, as the language punctuates it."""
 
 
 def email_facts(
@@ -219,23 +221,24 @@ def email_facts(
         transfer=tuple(transfer),
         qr_caption=tr.plain("Scan this code with your banking app to pay by transfer.") if qr else None,
         footer=tuple(footer),
+        label_line=tr.plain("{label}: {value}"),
     )
 
 
 def email_plain(facts: EmailFacts, header: str) -> str:
     """The text part: the same facts as the HTML part, in the same order."""
-    width = max(len(label) for label, _ in (*facts.summary, *facts.transfer))
-    lines = [header, "", *(f"{label + ':':<{width + 1}} {value}" for label, value in facts.summary), ""]
+
+    def pairs(rows: tuple[tuple[str, str], ...]) -> list[str]:
+        return [facts.label_line.format(label=label, value=value) for label, value in rows]
+
+    lines = [header, "", *pairs(facts.summary), ""]
     for paragraph in facts.paragraphs:
         lines += [paragraph, ""]
-    if facts.pay_link:
-        lines += [f"{facts.pay_label}: {facts.pay_link}", ""]
+    if facts.pay_link and facts.pay_label:
+        lines += pairs(((facts.pay_label, facts.pay_link),)) + [""]
     if facts.transfer_title:
-        lines += [
-            facts.transfer_title,
-            *(f"{label + ':':<{width + 1}} {value}" for label, value in facts.transfer),
-        ]
-        lines.append("")  # the QR code is a picture of these same details: nothing to say in text
+        # the QR code is a picture of these same details: nothing more to say in text
+        lines += [facts.transfer_title, *pairs(facts.transfer), ""]
     lines += ["--", *facts.footer]
     return "\n".join(lines) + "\n"
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 import pytest
 
 from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
+from bot.domain.french import spacing_problems
 from bot.presentation.reminder_email import letter_html
 from tests.channels.test_email_reminders import (
     CLIENT_CHAT,
@@ -66,7 +67,8 @@ async def friendly_email(h: Harness, server: SmtpTestServer, **options: Any) -> 
 def visible_text(document: str) -> str:
     """The HTML part's words as a reader gets them (tags, comments and the <style> block left out)."""
     document = re.sub(r"<(style|title)\b.*?</\1>|<!--.*?-->", " ", document, flags=re.DOTALL)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", document)).split())
+    text = html.unescape(re.sub(r"<[^>]+>", " ", document))
+    return re.sub(r"[ \t\r\n\u200c\u034f]+", " ", text).strip()  # non-breaking spaces kept
 
 
 def words_of(text: str) -> str:
@@ -139,6 +141,8 @@ async def test_without_payment_details_there_is_no_transfer_block_and_the_client
         assert "IBAN" not in part and "BIC" not in part and "cid:" not in part and "Payer 1" not in part
         assert "Jours de retard" in part and "Répondez simplement" in part
         assert "figurent sur la facture" not in part  # no invoice is attached
+        assert spacing_problems(part) == []  # French typography: "Facture\u00a0: F-1"
+        assert "Facture\u00a0: F-1" in part or "Facture F-1" in part
     assert "<img" not in page and "<a " not in page
 
 
