@@ -17,11 +17,9 @@ from bot.domain.creditor_reference import creditor_reference, format_creditor_re
 from bot.domain.french import spacing_problems
 from bot.presentation.reminder_email import letter_html
 from tests.channels.test_email_reminders import (
-    CLIENT_CHAT,
     COURTESY,
     FREELANCER_MAIL,
     FRIENDLY,
-    IBAN,
     body,
     dispatch_at,
     inline_images,
