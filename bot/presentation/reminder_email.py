@@ -45,9 +45,10 @@ def thread_key(invoice_id: int, token: str) -> str:
     return f"invoice-{invoice_id}-{token}"
 
 
-def epc_text(freelancer: Freelancer, invoice: Invoice) -> str | None:
+def epc_text(freelancer: Freelancer, invoice: Invoice, amount_minor: int | None = None) -> str | None:
     """What the EPC QR code of a euro invoice paid by transfer says: its remittance is the invoice's RF
-    creditor reference, so the bank line carries it and reconciliation matches it for certain."""
+    creditor reference, so the bank line carries it and reconciliation matches it for certain.
+    `amount_minor`: what to pay when not the balance (an instalment of a payment plan)."""
     if invoice.currency != "EUR" or not freelancer.iban:
         return None
     try:
@@ -55,7 +56,7 @@ def epc_text(freelancer: Freelancer, invoice: Invoice) -> str | None:
             name=one_line(freelancer.name)[:NAME_MAX_CHARS],
             iban=freelancer.iban,
             bic=freelancer.bic,
-            amount_minor=invoice.balance_minor,
+            amount_minor=invoice.balance_minor if amount_minor is None else amount_minor,
             currency=invoice.currency,
             reference=one_line(invoice.number)[:REMITTANCE_TEXT_MAX_CHARS],
             creditor_reference=creditor_reference(invoice.id),
@@ -64,9 +65,11 @@ def epc_text(freelancer: Freelancer, invoice: Invoice) -> str | None:
         return None
 
 
-def epc_image(freelancer: Freelancer, invoice: Invoice) -> InlineImage | None:
+def epc_image(
+    freelancer: Freelancer, invoice: Invoice, amount_minor: int | None = None
+) -> InlineImage | None:
     """The EPC QR code for a euro invoice paid by transfer; None when the transfer cannot be encoded."""
-    payload = epc_text(freelancer, invoice)
+    payload = epc_text(freelancer, invoice, amount_minor)
     if payload is None:
         return None
     try:
@@ -147,17 +150,20 @@ def email_facts(
 ) -> EmailFacts:
     """The e-mail's content in the client's language: a summary, the message, how to pay, why it came."""
     tr = translator(client_locale(freelancer, client))
-    today = text.today or invoice.due_date
-    amount = tr.money(invoice.balance_minor, invoice.currency)
-    due = tr.date(invoice.due_date, "long")
-    late = (today - invoice.due_date).days
+    due_date = text.due_date or invoice.due_date  # an instalment's, or the invoice's
+    today = text.today or due_date
+    amount = tr.money(
+        invoice.balance_minor if text.amount_minor is None else text.amount_minor, invoice.currency
+    )
+    due = tr.date(due_date, "long")
+    late = (today - due_date).days
     number = one_line(invoice.number)
     name = one_line(freelancer.name)
-    summary = [
-        (tr.plain("Invoice"), number),
-        (tr.plain("Amount due"), amount),
-        (tr.plain("Due date"), due),
-    ]
+    summary = [(tr.plain("Invoice"), number)]
+    if text.instalment:
+        seq, count = text.instalment
+        summary.append((tr.plain("Instalment"), tr.plain("{seq} of {count}", seq=seq, count=count)))
+    summary += [(tr.plain("Amount due"), amount), (tr.plain("Due date"), due)]
     if late > 0:
         summary.append((tr.plain("Days late"), tr.number(late)))
         preheader = tr.plain(
@@ -430,7 +436,7 @@ def reminder_email(
 ) -> ReminderEmail:
     """From "<freelancer> via Relance", replies to the freelancer, copied to them when they asked."""
     locale = client_locale(freelancer, client)
-    qr = epc_image(freelancer, invoice)
+    qr = epc_image(freelancer, invoice, text.amount_minor)
     facts = email_facts(freelancer, client, invoice, text, attached=attachment is not None, qr=qr is not None)
     header = one_line(freelancer.name)
     amount_label = translator(locale).plain("Amount due")

@@ -76,6 +76,12 @@ class ReminderText:
     """The plain values `template` was filled with (`payment_details` included)."""
     late_sentence: str | None = None
     """The late-payment amounts, when this text states them (after the payment details)."""
+    amount_minor: int | None = None
+    """What this text asks the client to pay, when not the invoice's balance (an instalment)."""
+    due_date: date | None = None
+    """When that amount is due, when not the invoice's due date (an instalment)."""
+    instalment: tuple[int, int] | None = None
+    """(2, 3) for the second instalment of a plan in three."""
 
 
 def has_payment_details(freelancer: Freelancer) -> bool:
@@ -262,4 +268,7 @@ def render_instalment_reminder(
         "Invoice {number} — instalment {seq} of {count}, {amount}, due on {due_date}",
         number=invoice.number, seq=seq, count=count, amount=values["amount"], due_date=values["due_date"],
     )  # fmt: skip
-    return ReminderText(html=rich, plain=plain, subject=subject, today=today)
+    return ReminderText(
+        html=rich, plain=plain, subject=subject, today=today, template=template, values=values,
+        amount_minor=left_minor, due_date=due_date, instalment=(seq, count),
+    )  # fmt: skip

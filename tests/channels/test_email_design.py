@@ -7,6 +7,7 @@ import asyncio
 import html
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, cast
@@ -15,7 +16,9 @@ import pytest
 
 from bot.domain.creditor_reference import creditor_reference, format_creditor_reference
 from bot.domain.french import spacing_problems
-from bot.presentation.reminder_email import letter_html
+from bot.presentation.reminder_email import epc_text, letter_html, reminder_email
+from bot.presentation.reminder_text import render_instalment_reminder
+from bot.storage import Client, Freelancer, Invoice
 from tests.channels.test_email_reminders import (
     COURTESY,
     FREELANCER_MAIL,
@@ -219,3 +222,38 @@ async def test_the_email_fits_600_and_390_pixels_and_stays_readable(tmp_path: Pa
         assert result["overflowing"] == [], result
         assert result["low_contrast"] == [], result  # no text fades into its background
         assert result["broken_images"] == [], result  # the QR code shows
+
+
+def test_an_instalment_email_sums_up_the_instalment_not_the_whole_invoice() -> None:
+    freelancer = Freelancer(
+        id=1, telegram_user_id=1001, display_name="Claire Martin", business_name=None,
+        reply_to_email=FREELANCER_MAIL, language="fr", timezone="Europe/Paris", country="FR",
+        default_currency="EUR", payment_term_days=30, iban="FR7630006000011234567890189", bic=None,
+        payment_link=None, send_time="09:00", onboarded=True, created_at=0,
+    )  # fmt: skip
+    client = Client(
+        id=2, freelancer_id=1, name="ACME", language=None, is_b2b=True, notes=None, created_at=0, last_used_at=0
+    )
+    invoice = Invoice(
+        id=9, freelancer_id=1, client_id=2, client_name="ACME", number="F-1", amount_minor=120_000,
+        currency="EUR", paid_minor=40_000, issue_date=date(2026, 11, 1), due_date=date(2026, 12, 1),
+        description=None, file_id=None, file_name=None, status="open", reminders_enabled=True,
+        reminders_paused=False, plan=None, created_at=0,
+    )  # fmt: skip
+    text = render_instalment_reminder(
+        freelancer=freelancer, client=client, invoice=invoice, tone="friendly", today=date(2027, 1, 18),
+        seq=2, count=3, left_minor=40_000, due_date=date(2027, 1, 14),
+    )  # fmt: skip
+    email = reminder_email(
+        freelancer=freelancer, client=client, invoice=invoice, text=text, to=("jo@acme.example",),
+        thread="t", sequence=1,
+    )  # fmt: skip
+    for part in (email.text, visible_text(email.html)):
+        words = words_of(part)
+        assert "Versement 2 sur 3" in words and "Jours de retard 4" in words
+        assert "Reste dû 400,00 €" in words  # (words_of turns non-breaking spaces into spaces)
+        assert "Échéance 14 janvier 2027" in words and "800,00" not in words
+        assert "Les coordonnées de paiement figurent ci-dessous." in part
+    payload = epc_text(freelancer, invoice, text.amount_minor)
+    assert payload is not None and "\nEUR400.00\n" in payload  # the QR code asks for the instalment
+    assert email.inline_images and email.inline_images[0].content.startswith(b"\x89PNG")
