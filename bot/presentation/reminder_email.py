@@ -213,6 +213,13 @@ def email_facts(
     link = freelancer.payment_link
     footer = [
         *why_and_how_to_reply(tr, freelancer, number),
+        # The choices a client has under a Telegram reminder, by reply (the freelancer records them).
+        tr.plain(
+            "Need more time, a payment plan in instalments, or is something wrong with this invoice? Reply "
+            "with the date you can pay, the instalments you propose, or what is wrong, and {freelancer} will "
+            "answer.",
+            freelancer=one_line(freelancer.name),
+        ),
         tr.plain("If you have already paid, thank you, and please disregard this message."),
     ]
     return EmailFacts(

@@ -116,6 +116,8 @@ async def test_with_an_iban_and_a_link_the_email_has_a_summary_a_pay_button_and_
         LINK,
         "You are receiving this e-mail because Claire Martin sent you invoice F-1",
         f"simply reply to this e-mail: your message goes to Claire Martin ({FREELANCER_MAIL})",
+        # an e-mail client's choices, as under a Telegram reminder (issue 13): by reply
+        "Need more time, a payment plan in instalments, or is something wrong with this invoice?",
     ]  # fmt: skip
     words, plain = words_of(visible_text(page)), words_of(text)
     for fact in map(words_of, facts):
