@@ -7,7 +7,6 @@ and, after an explicit confirmation, e-mails it to the client's contacts with th
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -43,7 +42,7 @@ from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.contact_views import ADDRESS_EXAMPLE, read_address
 from bot.presentation.formal_notice_pdf import file_name, preview_png, render_pdf
-from bot.presentation.reminder_email import one_line, thread_key
+from bot.presentation.reminder_email import letter_html, one_line, thread_key, why_and_how_to_reply
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import local_today
 from bot.storage import Client, Freelancer, Invoice
@@ -399,8 +398,13 @@ async def notice_email(
         number=invoice.number, amount=ctr.money(notice.total_minor, notice.currency),
         deadline=ctr.date(notice.deadline, "long"), freelancer=notice.creditor.name,
     )  # fmt: skip
-    body = html.escape(text).replace("\n", "<br>\n")
-    page = f'<!DOCTYPE html>\n<html lang="{notice.language}"><head><meta charset="utf-8"></head><body><p>{body}</p></body></html>\n'
+    paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+    footer = why_and_how_to_reply(ctr, freelancer, one_line(invoice.number))
+    page = letter_html(
+        locale=notice.language, title=subject, preheader=paragraphs[1] if len(paragraphs) > 1 else subject,
+        header=one_line(notice.creditor.name), paragraphs=paragraphs, footer=footer,
+    )  # fmt: skip
+    text = "\n".join([text, "", "--", *footer]) + "\n"  # the same words as the HTML part
     return ReminderEmail(
         to=to,
         cc=(freelancer.reply_to_email,) if freelancer.copy_me and freelancer.reply_to_email else (),

@@ -96,12 +96,23 @@ def reminders_phrase(tr: Translator, invoice: Invoice) -> Html:
 
 
 def payment_details_hint(tr: Translator, freelancer: Freelancer, invoice_has_file: bool) -> Html | None:
-    """A reminder without an IBAN, a link or the invoice file cannot say how to pay: say where to fix it."""
-    if freelancer.iban or freelancer.payment_link or invoice_has_file:
+    """Reminders without an IBAN or a payment link cannot say how to pay: say where to add them.
+
+    The invoice file only helps by e-mail (Telegram reminders never carry it), so it does not silence
+    the hint; it changes its words.
+    """
+    if freelancer.iban or freelancer.payment_link:
         return None
+    where = tr._("/settings → {iban} or {link}", iban=tr.plain("IBAN"), link=tr.plain("Payment link"))
+    if invoice_has_file:
+        return tr._(
+            "💡 Only e-mailed reminders carry the invoice file; in Telegram they cannot say how to pay. "
+            "Add your IBAN or a payment link: {where}.",
+            where=where,
+        )
     return tr._(
-        "💡 Your reminders cannot tell the client how to pay yet: add your IBAN or a payment link in "
-        "/settings."
+        "💡 Your reminders cannot tell the client how to pay yet. Add your IBAN or a payment link: {where}.",
+        where=where,
     )
 
 
