@@ -7,6 +7,7 @@ country writes them, and no English left over.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,6 +34,8 @@ AMOUNT = {"en": "€1,234.56", "fr": "1\u202f234,56\xa0€", "de": "1.234,56\xa0
           "es": "1.234,56\xa0€", "it": "1.234,56\xa0€"}  # fmt: skip
 DUE_DATE = {"en": "1 December 2026", "fr": "1 décembre 2026", "de": "1. Dezember 2026", "nl": "1 december 2026",
             "es": "1 de diciembre de 2026", "it": "1 dicembre 2026"}  # fmt: skip
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+"""A placeholder left unfilled (the e-mail's CSS has braces of its own)."""
 ENGLISH_WORDS = ("Hello", "invoice", "Regards", "due on", "payment")
 
 
@@ -64,7 +67,7 @@ async def test_each_tone_reads_in_the_clients_language(h: Harness, language: str
     html, plain, subject, mail = await _rendered(h, language, tone, TONES[tone])
     for part in (html, plain, mail.text, mail.html):
         assert INVOICE_WORD[language].casefold() in part.casefold(), (language, tone, part)
-        assert "F-2026-014" in part and "{" not in part
+        assert "F-2026-014" in part and not PLACEHOLDER.search(part)
         assert AMOUNT[language] in part, (language, tone, part)  # Babel, the country's way
         assert "FR76 3000 6000 0112 3456 7890 189" in part  # the payment details
         if language != "en":
@@ -219,6 +222,6 @@ async def test_instalment_reminders_read_in_the_clients_language(
                                       today=DUE, seq=2, count=3, left_minor=123456, due_date=DUE)  # fmt: skip
     for part in (text.plain, text.html, text.subject):
         assert INVOICE_WORD[language].casefold() in part.casefold() and AMOUNT[language] in part, part
-        assert DUE_DATE[language] in part and "{" not in part and " 2 " in part and " 3" in part
+        assert DUE_DATE[language] in part and not PLACEHOLDER.search(part) and " 2 " in part and " 3" in part
         if language != "en":
             assert not [w for w in ENGLISH_WORDS if w in part], (language, tone, part)
