@@ -21,7 +21,7 @@ from datetime import UTC, date, time, timedelta
 from enum import StrEnum
 
 from bot.domain.dates import business_day_after, next_business_day
-from bot.domain.money import AmountError, parse_amount
+from bot.domain.money import AmountError, AmountErrorReason, parse_amount
 from bot.domain.planning import PlannedStep, clamp_send_time, localize
 from bot.domain.plans import Audience, Plan, Step, Tone
 
@@ -74,8 +74,9 @@ def parse_amounts(text: str, *, balance_minor: int, currency: str, locale: str) 
     for part in parts:
         try:
             money = parse_amount(part, locale=locale, default_currency=currency)
-        except AmountError:
-            raise InstalmentError(InstalmentErrorReason.AMOUNTS) from None
+        except AmountError as exc:
+            zero = exc.reason == AmountErrorReason.NOT_POSITIVE
+            raise InstalmentError(InstalmentErrorReason.NOT_POSITIVE if zero else InstalmentErrorReason.AMOUNTS) from None
         if money.currency != currency:
             raise InstalmentError(InstalmentErrorReason.AMOUNTS)
         if money.minor <= 0:

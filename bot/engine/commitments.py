@@ -93,6 +93,18 @@ async def give_more_time(services: Services, plan: PaymentPlan, invoice: Invoice
     return True
 
 
+async def end_plan(services: Services, invoice: Invoice) -> bool:
+    """The amount of the invoice changed (a corrected invoice): its instalments no longer add up, so
+    the current plan ends (a proposal is withdrawn). True when there was one."""
+    plan = await services.store.payment_plans.current(invoice.id)
+    if plan is None:
+        return False
+    status = "withdrawn" if plan.status == "proposed" else "ended"
+    return await services.store.payment_plans.decide(
+        plan.id, status, services.clock.now(), from_status=plan.status
+    )
+
+
 async def sweep_plans(services: Services, bot: ExtBot[Any]) -> int:
     """Running plans with an instalment missed despite its reminder: ask the freelancer, once. And
     nothing waits forever: a client's proposal unanswered for 5 days lets the reminders resume (it can
@@ -103,8 +115,14 @@ async def sweep_plans(services: Services, bot: ExtBot[Any]) -> int:
     for plan in await store.payment_plans.running():
         invoice = await store.invoices.get_any(plan.invoice_id)
         freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
-        if invoice is None or freelancer is None or not invoice.is_open:
-            continue
+        if (
+            invoice is None
+            or freelancer is None
+            or not invoice.is_open
+            or invoice.disputed
+            or invoice.reminders_paused
+        ):
+            continue  # a dispute or a pause comes first: the plan waits with the reminders
         dues = instalments_due(invoice, plan)
         missed = first_missed(dues, local_today(freelancer, now))
         if missed is None or not await _reminded_long_enough(services, invoice, missed, now):
@@ -133,14 +151,16 @@ async def _unblock(services: Services, bot: ExtBot[Any], now: datetime) -> None:
     store = services.store
     for plan in await store.payment_plans.waiting_since("proposed", now - PROPOSAL_HOLD):
         invoice = await store.invoices.get_any(plan.invoice_id)
-        if plan.proposed_by != "client" or invoice is None or not invoice.is_open:
+        if plan.proposed_by != "client" or invoice is None or not invoice.is_open or invoice.disputed:
             continue
         if not any(r.status == "planned" for r in await store.reminders.for_invoice(invoice.id)):
             await services.invoice_changed(invoice)  # the planner no longer holds them
     for plan in await store.payment_plans.waiting_since("missed", now - UNDECIDED_AFTER):
         invoice = await store.invoices.get_any(plan.invoice_id)
         freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
-        if invoice is None or freelancer is None or not await resume_escalation(services, plan, invoice):
+        if invoice is None or freelancer is None or invoice.disputed or invoice.reminders_paused:
+            continue
+        if not await resume_escalation(services, plan, invoice):
             continue
         tr = translator(freelancer.language)
         text = tr._(

@@ -18,7 +18,7 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 
 from bot.context import RelanceContext
 from bot.domain.money import AmountError, parse_amount
-from bot.engine.commitments import open_dispute, resolve_dispute
+from bot.engine.commitments import end_plan, open_dispute, resolve_dispute
 from bot.handlers.client_actions.shared import ClientSide, client_side, message_text, pressed, tell, typed
 from bot.handlers.common import (
     answer,
@@ -319,6 +319,7 @@ async def on_correction(update: Update, ctx: RelanceContext) -> str | int:
         changes = {"amount_minor": money.minor}
     ctx.drafts.pop(RESOLVE_DRAFT, None)
     updated = await ctx.store.invoices.update(freelancer.id, invoice.id, **changes) or invoice
+    plan_ended = "amount_minor" in changes and await end_plan(ctx.services, updated)
     summary = (
         tr.plain("new amount {amount}", amount=tr.money(updated.amount_minor, updated.currency))
         if "amount_minor" in changes
@@ -339,6 +340,10 @@ async def on_correction(update: Update, ctx: RelanceContext) -> str | int:
             balance=tr.money(resolved.balance_minor, resolved.currency),
         ),  # fmt: skip
     )
+    if plan_ended:
+        await answer(update, tr._("The payment plan of {number} ended with the correction: its instalments no longer "
+                                  "added up. Propose a new one from the invoice card if needed.",
+                                  number=invoice.number))  # fmt: skip
 
     def to_client(ctr: Translator, client: Client) -> str:
         return ctr._("📝 {freelancer} corrected invoice {number} after your message: the amount due is now {balance}.",

@@ -33,7 +33,7 @@ from bot.i18n import Html, Translator, translator
 from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.call_script import promise_line
-from bot.presentation.commitment_views import dispute_card_line, plan_card_line
+from bot.presentation.commitment_views import dispute_card_line, freelancer_plan_buttons, plan_card_line
 from bot.presentation.views import (
     amount_problem,
     date_problem,
@@ -96,13 +96,19 @@ async def render_card(
     if payment_plan is not None:
         dues = instalments_due(invoice, payment_plan)
         text = Html(f"{text}\n{plan_card_line(tr, invoice, payment_plan, dues, today)}")
-    return text, invoice_buttons(tr, invoice, today, dispute.id if dispute else None)
+    markup = invoice_buttons(tr, invoice, today, dispute.id if dispute else None)
+    if (
+        payment_plan is not None
+        and payment_plan.status == "proposed"
+        and payment_plan.proposed_by == "client"
+    ):
+        answers = freelancer_plan_buttons(tr, payment_plan.id).inline_keyboard  # the client waits for them
+        markup = InlineKeyboardMarkup((*answers, *markup.inline_keyboard))
+    return text, markup
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:
     return translator(freelancer.language)
-
-
 
 
 # Lookups ------------------------------------------------------------------------------------------
@@ -126,7 +132,9 @@ async def list_invoices(update: Update, ctx: RelanceContext) -> None:
             freelancer.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE, client_id=client_id or None
         )
     today = local_today(freelancer, ctx.clock.now())
-    await edit_or_answer(update, *list_page(tr_for_freelancer(freelancer), invoices, total, page, client_id, today))
+    await edit_or_answer(
+        update, *list_page(tr_for_freelancer(freelancer), invoices, total, page, client_id, today)
+    )
 
 
 async def choose_client_filter(update: Update, ctx: RelanceContext) -> None:
@@ -170,7 +178,9 @@ async def record_payment(
         )
     except NotOpenError:
         text, markup = await render_card(ctx, freelancer, invoice)
-        await edit_or_answer(update, tr._("This invoice is already paid or cancelled.") + Html("\n\n") + text, markup)
+        await edit_or_answer(
+            update, tr._("This invoice is already paid or cancelled.") + Html("\n\n") + text, markup
+        )
         return True
     except OverpaymentError as exc:
         raise Invalid(
@@ -202,7 +212,9 @@ async def undo(update: Update, ctx: RelanceContext) -> None:
         return
     await ctx.services.invoice_changed(invoice)
     text, markup = await render_card(ctx, freelancer, invoice)
-    await edit_or_answer(update, tr._("Payment removed. The invoice is open again.") + Html("\n\n") + text, markup)
+    await edit_or_answer(
+        update, tr._("Payment removed. The invoice is open again.") + Html("\n\n") + text, markup
+    )
 
 
 async def set_paused(update: Update, ctx: RelanceContext) -> None:

@@ -205,9 +205,7 @@ async def on_count(update: Update, ctx: RelanceContext) -> str | int:
     await answer(
         update,
         tr._("Weekly or monthly instalments?"),
-        keyboard(
-            [[(tr.plain("Weekly"), kb.IP_F("weekly")), (tr.plain("Monthly"), kb.IP_F("monthly"))]]
-        ),
+        keyboard([[(tr.plain("Weekly"), kb.IP_F("weekly")), (tr.plain("Monthly"), kb.IP_F("monthly"))]]),
     )
     return ASK_FREQUENCY
 
@@ -217,7 +215,13 @@ async def on_frequency(update: Update, ctx: RelanceContext) -> str | int:
         return END
     side, draft = loaded
     tr = side.tr
-    frequency = cb_parts(update)[1] if update.callback_query else ""
+    frequency = (
+        cb_parts(update)[1]
+        if update.callback_query
+        else _typed_choice(
+            tr, {"weekly": ("Weekly", "weekly"), "monthly": ("Monthly", "monthly")}, _typed(update)
+        )
+    )
     if frequency not in FREQUENCY_NAMES:
         await answer(update, tr._("Please tap Weekly or Monthly."))
         return ASK_FREQUENCY
@@ -269,9 +273,7 @@ async def on_first(update: Update, ctx: RelanceContext) -> str | int:
             count=count,
             share=tr.money(equal[0], invoice.currency),
         ),  # fmt: skip
-        keyboard(
-            [[(tr.plain("Equal amounts"), kb.IP_EQ()), (tr.plain("✏️ Type the amounts"), kb.IP_TYP())]]
-        ),
+        keyboard([[(tr.plain("Equal amounts"), kb.IP_EQ()), (tr.plain("✏️ Type the amounts"), kb.IP_TYP())]]),
     )
     return ASK_SPLIT
 
@@ -281,7 +283,11 @@ async def on_split(update: Update, ctx: RelanceContext) -> str | int:
         return END
     side, draft = loaded
     tr, invoice = side.tr, side.invoice
-    choice = cb_parts(update)[0] if update.callback_query else ""
+    choice = (
+        cb_parts(update)[0]
+        if update.callback_query
+        else _typed_choice(tr, {"eq": ("Equal amounts", "equal")}, _typed(update))
+    )
     if choice == "typ":
         await answer(
             update,
@@ -299,6 +305,27 @@ async def on_split(update: Update, ctx: RelanceContext) -> str | int:
         return ASK_SPLIT
     draft["amounts"] = split_equal(invoice.balance_minor, draft["count"])
     return await _summary(update, ctx, side, draft)
+
+
+def _typed_choice(tr: Translator, choices: dict[str, tuple[str, ...]], text: str) -> str:
+    """A button's choice typed as a word ("monthly", "mensuelles", "Equal amounts"): its key, or ""."""
+    typed = text.strip().casefold()
+    if not typed:
+        return ""
+    for key, labels in choices.items():
+        words = {tr.plain(label).casefold() for label in labels} | {label.casefold() for label in labels}
+        if any(typed == w or (len(typed) >= 4 and w.startswith(typed)) for w in words):
+            return key
+    return ""
+
+
+async def confirm_hint(update: Update, ctx: RelanceContext) -> str | int:
+    """Text typed at the summary: say which buttons end the proposal."""
+    if not (loaded := await _drafted(update, ctx)):
+        return END
+    side, _draft = loaded
+    await answer(update, side.tr._("Tap 📨 Send the proposal or ✖️ Cancel above."))
+    return CONFIRM
 
 
 def _example_amounts(tr: Translator, invoice: Invoice, count: int) -> str:
@@ -470,10 +497,19 @@ async def _owned_plan(update: Update, ctx: RelanceContext) -> tuple[Freelancer, 
     return freelancer, plan, invoice
 
 
-async def _already(update: Update, tr: Translator) -> None:
+async def _already(
+    update: Update, tr: Translator, plan: PaymentPlan | None = None, invoice: Invoice | None = None
+) -> None:
+    """Why the answer changes nothing, in one line."""
     query = update.callback_query
     assert query is not None
-    await query.answer(tr.plain("This was answered already."), show_alert=True)
+    if invoice is not None and not invoice.is_open:
+        text = tr.plain("Invoice {number} is settled: nothing more to answer.", number=invoice.number)
+    elif plan is not None and plan.status == "withdrawn":
+        text = tr.plain("This proposal was replaced by a newer one.")
+    else:
+        text = tr.plain("This was answered already.")
+    await query.answer(text, show_alert=True)
 
 
 async def freelancer_answer(update: Update, ctx: RelanceContext) -> None:
@@ -484,11 +520,11 @@ async def freelancer_answer(update: Update, ctx: RelanceContext) -> None:
     tr, action = translator(freelancer.language), cb_parts(update)[0]
     expected = "freelancer" if action == "start" else "client"
     if plan.status != "proposed" or plan.proposed_by != expected or not invoice.is_open:
-        await _already(update, tr)
+        await _already(update, tr, plan, invoice)
         return
     accept = action in ("ok", "start")
     if not await answer_plan(ctx.services, plan, invoice, accept=accept):
-        await _already(update, tr)
+        await _already(update, tr, plan, invoice)
         return
     dues = instalments_due(invoice, plan)
     if accept:
@@ -531,7 +567,7 @@ async def client_answer(update: Update, ctx: RelanceContext) -> None:
         or not invoice.is_open
         or not await answer_plan(ctx.services, plan, invoice, accept=accept)
     ):
-        await _already(update, tr)
+        await _already(update, tr, plan, invoice)
         return
     dues = instalments_due(invoice, plan)
     if accept:
@@ -561,7 +597,7 @@ async def missed_decision(update: Update, ctx: RelanceContext) -> None:
     freelancer, plan, invoice = found
     tr, parts = translator(freelancer.language), cb_parts(update)
     if plan.status != "missed" or not invoice.is_open:
-        await _already(update, tr)
+        await _already(update, tr, plan, invoice)
         return
     if parts[0] == "resume":
         if not await resume_escalation(ctx.services, plan, invoice):
@@ -582,7 +618,7 @@ async def missed_decision(update: Update, ctx: RelanceContext) -> None:
         await refuse_callback(update, tr, f"bad extra days {parts!r}")
         return
     if not await give_more_time(ctx.services, plan, invoice, days):
-        await _already(update, tr)
+        await _already(update, tr, plan, invoice)
         return
     moved = await ctx.store.payment_plans.get(plan.id)
     assert moved is not None
@@ -627,18 +663,27 @@ def handlers(conversation: Any) -> list[Any]:
             CallbackQueryHandler(start_freelancer, pattern=kb.PI_NEW.pattern),
         ],
         states={
-            ASK_COUNT: [CallbackQueryHandler(on_count, pattern=kb.IP_N.pattern), MessageHandler(typed, on_count)],
+            ASK_COUNT: [
+                CallbackQueryHandler(on_count, pattern=kb.IP_N.pattern),
+                MessageHandler(typed, on_count),
+            ],
             ASK_FREQUENCY: [
                 CallbackQueryHandler(on_frequency, pattern=kb.IP_F.pattern),
                 MessageHandler(typed, on_frequency),
             ],
-            ASK_FIRST: [CallbackQueryHandler(on_first, pattern=kb.IP_D.pattern), MessageHandler(typed, on_first)],
+            ASK_FIRST: [
+                CallbackQueryHandler(on_first, pattern=kb.IP_D.pattern),
+                MessageHandler(typed, on_first),
+            ],
             ASK_SPLIT: [
                 CallbackQueryHandler(on_split, pattern=kb.either(kb.IP_EQ, kb.IP_TYP)),
                 MessageHandler(typed, on_split),
             ],
             ASK_AMOUNTS: [MessageHandler(typed, on_amounts)],
-            CONFIRM: [CallbackQueryHandler(on_confirm, pattern=kb.either(kb.IP_OK, kb.IP_X))],
+            CONFIRM: [
+                CallbackQueryHandler(on_confirm, pattern=kb.either(kb.IP_OK, kb.IP_X)),
+                MessageHandler(typed, confirm_hint),
+            ],
         },
     )
     return [

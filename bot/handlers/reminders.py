@@ -69,6 +69,9 @@ async def remind_now_problem(ctx: RelanceContext, freelancer: Freelancer, invoic
     tr = translator(freelancer.language)
     if not invoice.is_open:
         return tr._("This invoice is already paid or cancelled.")
+    if invoice.disputed:
+        return tr._("{client} disputes {number}: resolve the dispute first (on the invoice card).",
+                    client=invoice.client_name, number=invoice.number)  # fmt: skip
     if not invoice.reminders_enabled or invoice.reminders_paused:
         return tr._(
             "Reminders are off or paused for {number}. Tap ▶️ Resume reminders first, then 🔔 Remind now.",
@@ -183,7 +186,7 @@ async def send_history(update: Update, ctx: RelanceContext, freelancer: Freelanc
     calls = await ctx.store.call_outcomes.for_invoice(invoice.id)
     lines += [call_history_line(tr, c, freelancer.timezone, invoice.client_name) for c in calls]
     lines += [
-        escape(plan_history_line(tr, p, invoice.currency))
+        escape(plan_history_line(tr, p, invoice.currency, invoice.is_open))
         for p in await ctx.store.payment_plans.for_invoice(invoice.id)
     ]
     lines += [escape(dispute_history_line(tr, d)) for d in await ctx.store.disputes.for_invoice(invoice.id)]

@@ -193,7 +193,7 @@ def render_overdue_summary(
             tr._("⚠️ <b>Disputed by the client</b> (continued)"),
         )
         lines.append(Line(""))
-        lines += [Line(invoice_line(tr, i, today), (tr.plain("Open"), kb.INV_CARD(i.id)), heading)
+        lines += [Line(invoice_line(tr, i, today), (tr.plain("📄 Open the card"), kb.INV_CARD(i.id)), heading)
                   for i in summary.disputed]  # fmt: skip
     if summary.upcoming:
         heading = Heading(

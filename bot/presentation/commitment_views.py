@@ -121,7 +121,8 @@ def dispute_text(tr: Translator, invoice: Invoice, dispute: Dispute) -> Html:
         reason=reason_label(tr, dispute.reason),
     )  # fmt: skip
     if dispute.details:
-        text = Html(f"{text}\n\n{tr._('Their words: {details}', details=dispute.details)}")
+        words = tr._("Their words: {details}", details=dispute.details)
+        text = Html(f"{text}\n\n{words}")
     return text
 
 
@@ -154,12 +155,16 @@ def dispute_history_line(tr: Translator, dispute: Dispute) -> str:
     return f"{opened} — {outcome.format(date=tr.date(dispute.resolved_at.date()))}"
 
 
-def plan_history_line(tr: Translator, plan: PaymentPlan, currency: str) -> str:
+def plan_history_line(tr: Translator, plan: PaymentPlan, currency: str, invoice_open: bool = True) -> str:
     state = {
         "proposed": tr.plain("proposed"), "accepted": tr.plain("accepted"), "declined": tr.plain("declined"),
         "missed": tr.plain("an instalment was missed"), "ended": tr.plain("ended, normal reminders resumed"),
         "withdrawn": tr.plain("replaced by a new proposal"),
     }[plan.status]  # fmt: skip
+    if not invoice_open and plan.status in ("accepted", "missed"):
+        state = tr.plain("accepted; the invoice is settled")
+    elif not invoice_open and plan.status == "proposed":
+        state = tr.plain("not answered before the invoice was settled")
     who = tr.plain("by the client") if plan.proposed_by == "client" else tr.plain("by you")
     return tr.plain(
         "📆 Payment plan of {count} instalments ({total}) proposed {who}: {state}",

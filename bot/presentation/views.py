@@ -188,7 +188,7 @@ def invoice_buttons(
                      (tr.plain("🔔 Plan"), kb.PL_SHOW("i", invoice.id))])  # fmt: skip
         rows.append([(tr.plain("📆 Instalments"), kb.PI_NEW(invoice.id)),
                      (tr.plain("🤝 Promise to pay"), kb.CALL_PROM(invoice.id))])  # fmt: skip
-        if today is not None and invoice.balance_minor > 0 and today > invoice.due_date:
+        if today is not None and invoice.balance_minor > 0 and today > invoice.due_date and dispute_id is None:
             rows.append([(tr.plain("⚖️ Formal notice…"), kb.FN_START(invoice.id))])
         if dispute_id is None:
             rows.append([(tr.plain("Cancel invoice"), kb.INV_CANCEL(invoice.id))])

@@ -156,7 +156,8 @@ class PaymentPlans:
     async def running(self) -> list[PaymentPlan]:
         """Every accepted plan (the sweep looks for missed instalments among them)."""
         rows = await self._db.fetchall(
-            f"SELECT {_PLAN_COLUMNS} FROM payment_plans p WHERE p.status = 'accepted' ORDER BY p.id"
+            f"SELECT {_PLAN_COLUMNS} FROM payment_plans p JOIN invoices i ON i.id = p.invoice_id "
+            "WHERE p.status = 'accepted' AND i.status = 'open' ORDER BY p.id"
         )
         return await self._with_instalments(rows)
 

@@ -315,3 +315,78 @@ async def test_nothing_waits_forever_for_the_freelancer(h: Harness) -> None:
     assert "No decision for a week about the missed instalment of F-1" in freelancer.last.text
     rows = await planned(h, invoice.id)
     assert rows and all(s is None for _t, s, _d in rows)
+
+
+async def test_typed_words_the_card_answers_and_a_replaced_proposal(h: Harness) -> None:
+    freelancer, client, invoice = await bound_client(h)
+    h.clock.set(utc(2026, 11, 30, 8, 30))
+    await h.dispatch()
+    await client.press("📅 I need more time")
+    await client.press("📆 Pay in instalments")
+    await client.send("3")
+    reply = await client.send("every week")
+    assert "Please tap Weekly or Monthly." in reply.text
+    await client.send("monthly")
+    await client.send("14/12/2026")
+    reply = await client.send("1200; 0; 0")
+    assert "Please tap Equal amounts or Type the amounts." in reply.text
+    reply = await client.send("equal")
+    assert "Send this proposal?" in reply.text
+    reply = await client.send("yes")
+    assert "Tap 📨 Send the proposal or ✖️ Cancel above." in reply.text
+    await client.press("📨 Send the proposal")
+    old_accept = freelancer.last
+    accept_data = old_accept.inline_keyboard[0][0]["callback_data"]
+    await freelancer.send("/invoices")
+    card = await freelancer.press("📄 F-1")
+    assert card.buttons[:2] == [
+        "✅ Accept the plan",
+        "✖️ Decline",
+    ]  # the client waits: answer from the card too
+    await freelancer.press("📆 Instalments")  # the freelancer proposes another plan instead
+    await freelancer.press("2")
+    await freelancer.press("Weekly")
+    await freelancer.send("07/12/2026")
+    await freelancer.press("Equal amounts")
+    await freelancer.press("📨 Send the proposal")
+    await freelancer.press_data(old_accept.message_id, accept_data)
+    assert "This proposal was replaced by a newer one." in last_alert(h)
+
+
+async def test_more_time_during_a_plan_is_about_the_next_instalment(h: Harness) -> None:
+    freelancer, client, invoice = await accepted_plan(h)
+    h.clock.set(utc(2026, 12, 11, 8, 30))
+    await h.dispatch()
+    reply = await client.press("📅 I need more time")
+    assert (
+        "the next one, €400.00, is due on 14 Dec 2026. If you need more time for it, tell Claire Martin"
+        in reply.text
+    )
+    assert reply.buttons == ["💬 Question"]
+    assert await h.store.call_outcomes.pausing(invoice.id) is None  # no promise about the whole invoice
+
+
+async def test_a_correction_ends_the_plan_and_a_dispute_holds_the_missed_instalment(h: Harness) -> None:
+    freelancer, client, invoice = await accepted_plan(h)
+    h.clock.set(utc(2026, 12, 17, 8, 30))
+    await h.dispatch()  # instalment 1's reminder
+    await client.press("⚠️ I dispute this invoice")
+    await client.press("Already paid")
+    await client.press("Skip")
+    await client.press("Skip")
+    for day in (21, 29):
+        h.clock.set(utc(2026, 12, day, 9, 0))
+        assert await sweep_plans(h.services, h.app.bot) == 0  # the dispute comes first: nobody is asked
+    plan = await h.store.payment_plans.current(invoice.id)
+    assert plan is not None and plan.status == "accepted"
+    await freelancer.send("/invoices")
+    card = await freelancer.press("📄 F-1")
+    assert "⚖️ Formal notice…" not in card.buttons
+    reply = await freelancer.press("🔔 Remind now")
+    assert "ACME disputes F-1: resolve the dispute first" in reply.text
+    await freelancer.press("📝 Send a corrected invoice")
+    reply = await freelancer.send("1000")
+    assert "The payment plan of F-1 ended with the correction" in reply.text
+    assert await h.store.payment_plans.current(invoice.id) is None
+    rows = await planned(h, invoice.id)
+    assert rows and all(seq is None for _t, seq, _d in rows)

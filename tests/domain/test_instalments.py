@@ -119,3 +119,9 @@ def test_first_missed_is_the_oldest_unpaid_past_its_date() -> None:
     assert first_missed(dues, date(2027, 1, 11)) is None  # due today: not missed yet
     missed = first_missed(dues, date(2027, 1, 12))
     assert missed is not None and missed.seq == 2 and missed.left_minor == 50
+
+
+def test_a_zero_instalment_says_so() -> None:
+    with pytest.raises(InstalmentError) as caught:
+        parse_amounts("1200; 0; 0", balance_minor=120_000, currency="EUR", locale="en")
+    assert caught.value.reason == InstalmentErrorReason.NOT_POSITIVE

@@ -14,6 +14,7 @@ from telegram.ext import ExtBot
 
 from bot.context import RelanceContext
 from bot.engine.commitments import record_promise
+from bot.engine.planner import instalments_due
 from bot.handlers.client_actions.shared import (
     DRAFT,
     END,
@@ -196,10 +197,33 @@ async def _ask_about_payment(bot: ExtBot[Any], side: ClientSide, request: Client
     await tell(bot, chat_id, text, answer_buttons(tr, request))
 
 
+async def running_plan_answer(update: Update, ctx: RelanceContext, side: ClientSide) -> bool:
+    """While a payment plan runs, more time is about its next instalment: the client asks the
+    freelancer (a new date for the whole invoice would contradict the plan)."""
+    plan = await ctx.store.payment_plans.current(side.invoice.id)
+    if plan is None or plan.status not in ("accepted", "missed"):
+        return False
+    tr = side.tr
+    due = next((d for d in instalments_due(side.invoice, plan) if d.left_minor > 0), None)
+    if due is None:
+        return False
+    await answer(
+        update,
+        tr._("You pay invoice {number} in instalments: the next one, {amount}, is due on {date}. If you need more "
+             "time for it, tell {freelancer} with 💬 Question.", number=side.invoice.number,
+             amount=tr.money(due.left_minor, side.invoice.currency), date=tr.date(due.due_date),
+             freelancer=side.freelancer.name),  # fmt: skip
+        keyboard([[(tr.plain("💬 Question"), kb.CP_ASK(side.invoice.id))]]),
+    )
+    return True
+
+
 async def start_more_time(update: Update, ctx: RelanceContext) -> str | int:
     if not (side := await pressed(update, ctx)) or await settled(update, side):
         return END
     tr, invoice = side.tr, side.invoice
+    if await running_plan_answer(update, ctx, side):
+        return END
     ctx.drafts[DRAFT] = {"invoice_id": invoice.id}
     base = max(local_today(side.freelancer, ctx.clock.now()), invoice.due_date)
     rows = [
