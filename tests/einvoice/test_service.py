@@ -80,7 +80,7 @@ async def test_numbers_already_known_are_skipped_and_listed(store: Store) -> Non
 
 async def test_part_paid_lines_get_their_payment(store: Store) -> None:
     b = await books(store)
-    data = "number,client,issue_date,amount,balance\nP-1,ACME,2026-02-01,100.00,40.00\n".encode()
+    data = b"number,client,issue_date,amount,balance\nP-1,ACME,2026-02-01,100.00,40.00\n"
     await run(b, data)
     invoice = await store.invoices.by_number(b.freelancer.id, "P-1")
     assert invoice is not None and (invoice.amount_minor, invoice.balance_minor) == (10_000, 4_000)
@@ -107,3 +107,46 @@ async def test_a_number_taken_meanwhile_rolls_everything_back(store: Store) -> N
     with pytest.raises(DuplicateNumberError):
         await store.invoice_imports.create_all(b.freelancer.id, rows, reminders=True, now=b.clock.now())
     assert await count(store, "invoices") == 1 and await count(store, "clients") == 1
+
+
+def test_cli_import_invoices_dry_run_then_for_real(tmp_path: Path) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.databases import ON_POSTGRES
+    from tests.harness import TOKEN
+
+    if ON_POSTGRES:
+        pytest.skip("the CLI test uses a SQLite file")
+    db = tmp_path / "relance.sqlite3"
+    root = str(Path(__file__).resolve().parents[2])
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "RELANCE_DB": str(db), "PATH": "/usr/bin:/bin", "PYTHONPATH": root}
+    assert subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, cwd=tmp_path).returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO freelancers (telegram_user_id, language, timezone, created_at) "
+                     "VALUES (77, 'en', 'Europe/Paris', 0)")  # fmt: skip
+    conn.close()
+    good, bad, odd = tmp_path / "invoices.csv", tmp_path / "bad.csv", tmp_path / "odd.csv"
+    good.write_bytes(big_csv(30))
+    bad.write_bytes(big_csv(30, bad_line=12))
+    odd.write_bytes("Réf;Qui;Le;Total\nX-1;ACME;01/02/2026;10,00\n".encode())
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "import-invoices", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True)  # fmt: skip
+
+    dry = run("77", str(good), "--dry-run")
+    assert dry.returncode == 0 and "30 invoices to create" in dry.stdout and "nothing was saved" in dry.stdout
+    broken = run("77", str(bad))
+    assert broken.returncode == 2 and "line 13, column 'amount'" in broken.stderr and "Traceback" not in broken.stderr
+    done = run("77", str(good))
+    assert done.returncode == 0 and "30 invoices imported" in done.stdout, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM invoices").fetchone()[0] == 30
+    conn.close()
+    unknown = run("77", str(odd))
+    assert unknown.returncode == 2 and "unknown CSV layout" in unknown.stderr
+    given = run("77", str(odd), "--columns", "number=Réf", "--columns", "client=Qui", "--columns", "issue_date=Le",
+                "--columns", "amount=Total")  # fmt: skip
+    assert given.returncode == 0 and "1 invoice imported" in given.stdout, given.stderr
