@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
@@ -161,30 +162,36 @@ def done_text(tr: Translator, plan: InvoiceImport) -> Html:
     return Html("\n".join(out))
 
 
-def einvoice_lines(
-    tr: Translator, invoice: EInvoice, fields: Sequence[str], freelancer_iban: str | None
-) -> list[Html]:
-    """The lines a /new summary adds for an e-invoice: where each fact came from, ids, terms, IBAN check."""
-    kind = {"cii": "Factur-X / CII", "ubl": "UBL"}.get(invoice.syntax, invoice.syntax)
-    names = ", ".join(tr.plain(FIELDS[f]) for f in fields if f in FIELDS)
-    out = [tr._("📄 From the e-invoice ({kind}): {fields}.", kind=kind, fields=names)]
+def einvoice_facts(invoice: EInvoice, fields: Sequence[str]) -> dict[str, Any]:
+    """What a /new draft keeps of an e-invoice (plain values: drafts are persisted as JSON)."""
     ids = invoice.buyer_ids
-    shown = [f"SIREN {ids.siren}" if ids.siren and not ids.siret else "", f"SIRET {ids.siret}" if ids.siret else "",
-             tr.plain("VAT {number}", number=ids.vat) if ids.vat else ""]  # fmt: skip
+    return {"syntax": invoice.syntax, "profile": invoice.profile, "fields": list(fields), "siren": ids.siren,
+            "siret": ids.siret, "vat": ids.vat, "invalid_ids": list(invoice.invalid_ids),
+            "payment_terms": invoice.payment_terms, "iban": invoice.seller_iban}  # fmt: skip
+
+
+def einvoice_lines(tr: Translator, facts: Mapping[str, Any], freelancer_iban: str | None) -> list[Html]:
+    """The lines a /new summary adds for an e-invoice: which facts came from it, ids, terms, the IBAN check."""
+    kind = {"cii": "Factur-X / CII", "ubl": "UBL"}.get(str(facts.get("syntax")), str(facts.get("syntax")))
+    names = ", ".join(tr.plain(FIELDS[f]) for f in facts.get("fields") or () if f in FIELDS)
+    out = [tr._("📄 From the e-invoice ({kind}): {fields}.", kind=kind, fields=names or "–")]
+    siren, siret, vat = facts.get("siren"), facts.get("siret"), facts.get("vat")
+    shown = [f"SIRET {siret}" if siret else f"SIREN {siren}" if siren else "",
+             tr.plain("VAT {number}", number=vat) if vat else ""]  # fmt: skip
     if any(shown):
         out.append(tr._("Client ids: {ids}", ids=" · ".join(s for s in shown if s)))
-    for value in invoice.invalid_ids:
+    for value in facts.get("invalid_ids") or ():
         out.append(tr._("⚠️ {value} in the e-invoice is not a valid SIREN, SIRET or VAT number: not kept.",
                         value=value))  # fmt: skip
-    if invoice.payment_terms:
-        out.append(tr._("Payment terms: {terms}", terms=invoice.payment_terms[:200]))
-    if invoice.seller_iban:
+    if facts.get("payment_terms"):
+        out.append(tr._("Payment terms: {terms}", terms=str(facts["payment_terms"])[:200]))
+    iban = facts.get("iban")
+    if iban:
         own = (freelancer_iban or "").replace(" ", "").upper()
-        if own and own != invoice.seller_iban:
+        if own and own != iban:
             out.append(tr._("⚠️ The invoice asks for payment to {iban}, which is not the IBAN in your settings "
-                            "({own}). Check which one is right before reminders go out.",
-                            iban=invoice.seller_iban, own=own))  # fmt: skip
+                            "({own}). Check which one is right before reminders go out.", iban=iban, own=own))  # fmt: skip
         elif not own:
             out.append(tr._("IBAN on the invoice: {iban}. Add it with /settings so that reminders show it.",
-                            iban=invoice.seller_iban))  # fmt: skip
+                            iban=iban))  # fmt: skip
     return out
