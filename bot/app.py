@@ -37,11 +37,13 @@ from bot.handlers import (
     client_actions,
     client_requests,
     clients,
+    disputes,
     formal_notice,
     general,
     invitations,
     invoices,
     new_invoice,
+    payment_plans,
     plans,
     profile,
     reminders,
@@ -103,16 +105,16 @@ def _clients_conversation() -> ConversationHandler[Any]:
     return _conversation(
         "clients",
         entry_points=[
-            CallbackQueryHandler(clients.start_add, pattern=r"^cl:add$"),
-            CallbackQueryHandler(clients.start_rename, pattern=r"^cl:ren:"),
-            CallbackQueryHandler(clients.start_notes, pattern=r"^cl:notes:"),
-            CallbackQueryHandler(clients.start_add_contact, pattern=r"^cl:addct:"),
-            CallbackQueryHandler(clients.start_edit_contact, pattern=r"^cl:cted:"),
+            CallbackQueryHandler(clients.conversation.start_add, pattern=r"^cl:add$"),
+            CallbackQueryHandler(clients.conversation.start_rename, pattern=r"^cl:ren:"),
+            CallbackQueryHandler(clients.conversation.start_notes, pattern=r"^cl:notes:"),
+            CallbackQueryHandler(clients.conversation.start_add_contact, pattern=r"^cl:addct:"),
+            CallbackQueryHandler(clients.conversation.start_edit_contact, pattern=r"^cl:cted:"),
         ],
         states={
-            clients.ASKING: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, clients.on_text),
-                CallbackQueryHandler(clients.on_skip, pattern=r"^cl:skip$"),
+            clients.conversation.ASKING: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, clients.conversation.on_text),
+                CallbackQueryHandler(clients.conversation.on_skip, pattern=r"^cl:skip$"),
                 # Any other button (another card, a page of the list…): the question is dropped, the button works.
                 CallbackQueryHandler(general.leave_for_command),
             ],
@@ -124,14 +126,16 @@ def _new_invoice_conversation() -> ConversationHandler[Any]:
     return _conversation(
         "new_invoice",
         entry_points=[
-            CommandHandler("new", new_invoice.start, filters=filters.ChatType.PRIVATE),
-            MessageHandler(filters.ChatType.PRIVATE & filters.Document.PDF, new_invoice.start_from_pdf),
+            CommandHandler("new", new_invoice.conversation.start, filters=filters.ChatType.PRIVATE),
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.Document.PDF, new_invoice.conversation.start_from_pdf
+            ),
         ],
         states={
-            new_invoice.ASK: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, new_invoice.on_text),
-                MessageHandler(filters.Document.ALL | filters.PHOTO, new_invoice.on_file),
-                CallbackQueryHandler(new_invoice.on_button, pattern=r"^nw:"),
+            new_invoice.questions.ASK: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, new_invoice.conversation.on_text),
+                MessageHandler(filters.Document.ALL | filters.PHOTO, new_invoice.conversation.on_file),
+                CallbackQueryHandler(new_invoice.conversation.on_button, pattern=r"^nw:"),
             ],
         },
     )
@@ -171,28 +175,32 @@ def _client_conversations() -> list[ConversationHandler[Any]]:
     client = _conversation(
         "client_action",
         entry_points=[
-            CallbackQueryHandler(client_actions.start_paid, pattern=r"^cp:paid:"),
-            CallbackQueryHandler(client_actions.start_more_time, pattern=r"^cp:more:"),
-            CallbackQueryHandler(client_actions.start_question, pattern=r"^cp:ask:"),
+            CallbackQueryHandler(client_actions.conversation.start_paid, pattern=r"^cp:paid:"),
+            CallbackQueryHandler(client_actions.conversation.start_more_time, pattern=r"^cp:more:"),
+            CallbackQueryHandler(client_actions.conversation.start_question, pattern=r"^cp:ask:"),
         ],
         states={
-            client_actions.ASK_PAID_DATE: [
-                CallbackQueryHandler(client_actions.on_paid_day, pattern=r"^cp:day:"),
-                MessageHandler(typed, client_actions.on_paid_date),
+            client_actions.conversation.ASK_PAID_DATE: [
+                CallbackQueryHandler(client_actions.conversation.on_paid_day, pattern=r"^cp:day:"),
+                MessageHandler(typed, client_actions.conversation.on_paid_date),
             ],
-            client_actions.ASK_PROOF: [
-                MessageHandler(typed | filters.PHOTO | filters.Document.ALL, client_actions.on_proof),
-                CallbackQueryHandler(client_actions.on_proof, pattern=r"^cp:skip$"),
+            client_actions.conversation.ASK_PROOF: [
+                MessageHandler(
+                    typed | filters.PHOTO | filters.Document.ALL, client_actions.conversation.on_proof
+                ),
+                CallbackQueryHandler(client_actions.conversation.on_proof, pattern=r"^cp:skip$"),
             ],
-            client_actions.ASK_NEW_DATE: [
-                CallbackQueryHandler(client_actions.on_new_day, pattern=r"^cp:day:"),
-                MessageHandler(typed, client_actions.on_new_date),
+            client_actions.conversation.ASK_NEW_DATE: [
+                CallbackQueryHandler(client_actions.conversation.on_new_day, pattern=r"^cp:day:"),
+                MessageHandler(typed, client_actions.conversation.on_new_date),
             ],
-            client_actions.ASK_NOTE: [
-                MessageHandler(typed, client_actions.on_note),
-                CallbackQueryHandler(client_actions.on_note, pattern=r"^cp:skip$"),
+            client_actions.conversation.ASK_NOTE: [
+                MessageHandler(typed, client_actions.conversation.on_note),
+                CallbackQueryHandler(client_actions.conversation.on_note, pattern=r"^cp:skip$"),
             ],
-            client_actions.ASK_QUESTION: [MessageHandler(typed, client_actions.on_question)],
+            client_actions.conversation.ASK_QUESTION: [
+                MessageHandler(typed, client_actions.conversation.on_question)
+            ],
         },
     )
     reply = _conversation(
@@ -391,25 +399,25 @@ def build_application(
     app.add_handler(CommandHandler("stats", stats.stats_command))
     app.add_handler(CallbackQueryHandler(stats.show_button, pattern=r"^st:show:"))
     app.add_handler(CallbackQueryHandler(stats.on_period, pattern=r"^st:(month|quarter|year|all):"))
-    app.add_handler(CommandHandler("clients", clients.list_clients))
-    app.add_handler(CallbackQueryHandler(clients.on_page, pattern=r"^cl:page:"))
-    app.add_handler(CallbackQueryHandler(clients.show_card, pattern=r"^cl:card:"))
-    app.add_handler(CallbackQueryHandler(clients.toggle_b2b, pattern=r"^cl:b2b:"))
-    app.add_handler(CallbackQueryHandler(clients.ask_language, pattern=r"^cl:lang:"))
-    app.add_handler(CallbackQueryHandler(clients.set_language, pattern=r"^cl:setlang:"))
-    app.add_handler(CallbackQueryHandler(clients.ask_delete, pattern=r"^cl:del:"))
-    app.add_handler(CallbackQueryHandler(clients.confirm_delete, pattern=r"^cl:delok:"))
-    app.add_handler(CallbackQueryHandler(clients.remove_contact, pattern=r"^cl:ctdel:"))
-    app.add_handler(CallbackQueryHandler(clients.cycle_channel, pattern=r"^cl:chan:"))
-    app.add_handler(CallbackQueryHandler(clients.invite_contact, pattern=r"^cl:invite:"))
-    app.add_handler(CallbackQueryHandler(clients.invite_new_contact, pattern=r"^cl:invnew:"))
-    app.add_handler(CallbackQueryHandler(clients.revoke_invitation, pattern=r"^cl:revoke:"))
+    app.add_handler(CommandHandler("clients", clients.listing.list_clients))
+    app.add_handler(CallbackQueryHandler(clients.listing.on_page, pattern=r"^cl:page:"))
+    app.add_handler(CallbackQueryHandler(clients.card.show_card, pattern=r"^cl:card:"))
+    app.add_handler(CallbackQueryHandler(clients.card.toggle_b2b, pattern=r"^cl:b2b:"))
+    app.add_handler(CallbackQueryHandler(clients.card.ask_language, pattern=r"^cl:lang:"))
+    app.add_handler(CallbackQueryHandler(clients.card.set_language, pattern=r"^cl:setlang:"))
+    app.add_handler(CallbackQueryHandler(clients.card.ask_delete, pattern=r"^cl:del:"))
+    app.add_handler(CallbackQueryHandler(clients.card.confirm_delete, pattern=r"^cl:delok:"))
+    app.add_handler(CallbackQueryHandler(clients.card.remove_contact, pattern=r"^cl:ctdel:"))
+    app.add_handler(CallbackQueryHandler(clients.card.cycle_channel, pattern=r"^cl:chan:"))
+    app.add_handler(CallbackQueryHandler(clients.card.invite_contact, pattern=r"^cl:invite:"))
+    app.add_handler(CallbackQueryHandler(clients.card.invite_new_contact, pattern=r"^cl:invnew:"))
+    app.add_handler(CallbackQueryHandler(clients.card.revoke_invitation, pattern=r"^cl:revoke:"))
     app.add_handler(CallbackQueryHandler(invitations.confirm, pattern=r"^iv:yes:"))
     app.add_handler(CallbackQueryHandler(invitations.decline, pattern=r"^iv:no:"))
-    app.add_handler(CallbackQueryHandler(client_actions.menu, pattern=r"^cp:menu$"))
-    app.add_handler(CallbackQueryHandler(client_actions.show_invoice, pattern=r"^cp:inv:"))
-    app.add_handler(CallbackQueryHandler(client_actions.stop_reminders, pattern=r"^cp:stop:"))
-    app.add_handler(CallbackQueryHandler(client_actions.how_to_pay, pattern=r"^cp:pay:"))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.menu, pattern=r"^cp:menu$"))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.show_invoice, pattern=r"^cp:inv:"))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.stop_reminders, pattern=r"^cp:stop:"))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.how_to_pay, pattern=r"^cp:pay:"))
     app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=r"^cr:(ok|no):"))
     app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
     for conversation in _reminder_conversations():
@@ -419,6 +427,10 @@ def build_application(
     for handler in formal_notice.handlers(_conversation):
         app.add_handler(handler)
     for handler in calls.handlers(_conversation):
+        app.add_handler(handler)
+    for handler in payment_plans.handlers(_conversation):
+        app.add_handler(handler)
+    for handler in disputes.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
     app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))

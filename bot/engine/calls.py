@@ -32,12 +32,13 @@ def resume_moment(freelancer: Freelancer, promised_on: date) -> datetime:
 
 
 async def pause_for_promise(
-    services: Services, freelancer: Freelancer, invoice: Invoice, promised_on: date
+    services: Services, freelancer: Freelancer, invoice: Invoice, promised_on: date, *, source: str = "call"
 ) -> CallOutcome:
-    """Record the promise (it shows in the history) and pause the invoice's reminders until it is due."""
+    """Record the promise (it shows in the history) and pause the invoice's reminders until it is due.
+    `source`: made on the courtesy call, by the client in Telegram, or recorded by the freelancer."""
     outcome = await services.store.call_outcomes.record(
         invoice.id, "promised", now=services.clock.now(), promised_on=promised_on,
-        resume_at=resume_moment(freelancer, promised_on),
+        resume_at=resume_moment(freelancer, promised_on), source=source,
     )  # fmt: skip
     paused = await services.store.invoices.update(freelancer.id, invoice.id, reminders_paused=True)
     await services.invoice_changed(paused or invoice)
@@ -54,6 +55,8 @@ async def resume_after_promises(services: Services, bot: ExtBot[Any]) -> int:
             continue
         invoice = await store.invoices.get_any(promise.invoice_id)
         freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
+        if invoice is not None and promise.outcome == "promised":
+            await store.call_outcomes.settle(promise.id, kept=invoice.status == "paid")
         if invoice is None or freelancer is None or not invoice.is_open or not invoice.reminders_paused:
             continue  # paid meanwhile, or the freelancer already resumed (or cancelled) by hand
         updated = await store.invoices.update(freelancer.id, invoice.id, reminders_paused=False)

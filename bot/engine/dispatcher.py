@@ -39,13 +39,19 @@ from bot.channels.telegram import Delivery, Outcome, send_telegram
 from bot.clock import Clock
 from bot.domain.planning import Action, Decision, DueReminder, decide_due, localize
 from bot.domain.plans import Tone
+from bot.engine.planner import instalments_due
 from bot.i18n import Translator, translator
 from bot.presentation import charts, late_amounts
 from bot.presentation.call_script import call_buttons, call_contact, notice_buttons, render_call_script
 from bot.presentation.client_buttons import reminder_buttons
 from bot.presentation.keyboards import cb, keyboard
 from bot.presentation.reminder_email import invoice_attachment, reminder_email, thread_key
-from bot.presentation.reminder_text import ReminderText, render_notice, render_reminder
+from bot.presentation.reminder_text import (
+    ReminderText,
+    render_instalment_reminder,
+    render_notice,
+    render_reminder,
+)
 from bot.presentation.reminder_views import Planned, render_digest, render_preview
 from bot.storage import Client, Contact, Freelancer, Invoice, Reminder, Store
 from bot.storage.reminders import SentRecord
@@ -386,7 +392,7 @@ class Dispatcher:
             if tone == "final"
             else None
         )
-        message = render_reminder(
+        message = await self._instalment_text(job, tone, today) or render_reminder(
             freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=tone,
             today=today, custom=custom, late=late,
         )  # fmt: skip
@@ -409,6 +415,20 @@ class Dispatcher:
         if emailed:
             deliveries += await self._send_email(job, message, emailed)
         return deliveries
+
+    async def _instalment_text(self, job: Job, tone: str, today: date) -> ReminderText | None:
+        """The words of a reminder about one instalment of a payment plan (None: about the invoice)."""
+        if job.reminder.instalment_id is None:
+            return None
+        found = await self.store.payment_plans.instalment(job.reminder.instalment_id)
+        if found is None:
+            return None
+        plan, instalment = found
+        due = {i.id: i for i in instalments_due(job.invoice, plan)}[instalment.id]
+        return render_instalment_reminder(
+            freelancer=job.freelancer, client=job.client, invoice=job.invoice, tone=tone, today=today,
+            seq=instalment.seq, count=plan.count, left_minor=due.left_minor, due_date=instalment.due_date,
+        )  # fmt: skip
 
     def _freelancer_step(self, job: Job, today: date) -> tuple[str, InlineKeyboardMarkup]:
         """A step for the freelancer: the courtesy call script, or the end-of-plan formal-notice alert."""

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.context import SERVICES_KEY, RelanceApp, Services, engine_of
 from bot.engine.calls import resume_after_promises
 from bot.engine.claims import resume_unanswered_claims
+from bot.engine.commitments import sweep_plans
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
@@ -35,6 +36,7 @@ async def _dispatch(context: ContextTypes.DEFAULT_TYPE) -> None:
     await dispatcher.run_once()
     await resume_unanswered_claims(_services(context.application), context.bot)
     await resume_after_promises(_services(context.application), context.bot)
+    await sweep_plans(_services(context.application), context.bot)
     await rearm(context.application)  # type: ignore[arg-type]
 
 

@@ -17,8 +17,8 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date
 from bot.engine.calls import pause_for_promise
-from bot.handlers.common import answer, freelancer_of, tr_for
-from bot.handlers.invoices import mark_paid, owned_invoice
+from bot.handlers.common import answer, freelancer_of, owned_invoice, tr_for
+from bot.handlers.invoices import mark_paid
 from bot.i18n import Html, Translator
 from bot.presentation.views import date_problem, local_today
 from bot.storage import Freelancer, Invoice

@@ -16,9 +16,18 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.engine.claims import resume_reminders, still_paused_by
-from bot.handlers.client_actions import message_text, tell, typed
-from bot.handlers.common import answer, cb_int, cb_parts, freelancer_of, refuse_callback, tr_for
-from bot.handlers.invoices import record_payment, show
+from bot.engine.commitments import withdraw_promise
+from bot.handlers.client_actions.shared import message_text, tell, typed
+from bot.handlers.common import (
+    answer,
+    cb_int,
+    cb_parts,
+    edit_or_answer,
+    freelancer_of,
+    refuse_callback,
+    tr_for,
+)
+from bot.handlers.invoices import record_payment
 from bot.handlers.profile_fields import Invalid
 from bot.i18n import Translator, translator
 from bot.presentation.client_buttons import reminder_buttons
@@ -143,7 +152,7 @@ async def _not_received(update: Update, ctx: RelanceContext, found: Answering) -
         client=found.client.name,
         number=number,
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
@@ -168,10 +177,12 @@ async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) ->
         number=number,
         date=tr.date(new_date),
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 async def _decline_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
+    """The due date stays; the pause the client's date made ends now (reminders go on as planned)."""
+    await withdraw_promise(ctx.services, found.freelancer, found.invoice)
     ctr, number, due = found.client_tr, found.invoice.number, found.invoice.due_date
     await _tell_client(
         ctx,
@@ -192,7 +203,7 @@ async def _decline_date(update: Update, ctx: RelanceContext, found: Answering) -
         number=number,
         date=tr.date(due),
     )
-    await show(update, text, None)
+    await edit_or_answer(update, text, None)
 
 
 # Reply to a question ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bot.presentation.keyboards import chunk as chunk
 from bot.presentation.keyboards import keyboard as keyboard
 from bot.presentation.keyboards import nonempty
 from bot.presentation.reminder_text import client_locale
-from bot.storage import Freelancer
+from bot.storage import Freelancer, Invoice, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -129,3 +129,21 @@ async def refuse_callback(update: Update, tr: Translator, reason: str) -> None:
     log.warning("refused callback %r from user %s: %s", query.data if query else None, user_id, reason)
     if query:
         await query.answer(tr.plain("This button is no longer valid."), show_alert=True)
+
+
+async def edit_or_answer(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the pressed message in place; a new message when the update is not a button."""
+    query = update.callback_query
+    if query is None:
+        await answer(update, text, markup)
+        return
+    await edit_in_place(update, text, markup)
+
+
+async def owned_invoice(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Invoice] | None:
+    """The freelancer and the invoice a button names, or None after refusing the press."""
+    return await owned_by_button(update, ctx, ctx.store.invoices.get, "invoice")
+
+
+async def owned_reminder(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Reminder] | None:
+    return await owned_by_button(update, ctx, ctx.store.reminders.get, "reminder")

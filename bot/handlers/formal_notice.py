@@ -29,7 +29,6 @@ from bot.domain.formal_notice import (
     missing_addresses,
     reminders_sent,
 )
-from bot.handlers.addresses import ADDRESS_EXAMPLE, read_address
 from bot.handlers.common import (
     answer,
     cb,
@@ -42,6 +41,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Html, Translator, translator
 from bot.presentation import late_amounts
+from bot.presentation.contact_views import ADDRESS_EXAMPLE, read_address
 from bot.presentation.formal_notice_pdf import file_name, preview_png, render_pdf
 from bot.presentation.reminder_email import one_line, thread_key
 from bot.presentation.reminder_text import client_locale
@@ -435,18 +435,6 @@ async def _drop_buttons(update: Update) -> None:
 
 
 # History -------------------------------------------------------------------------------------------
-def history_line(tr: Translator, record: FormalNoticeRecord, tz: str) -> Html:
-    drafted = tr._(
-        "⚖️ {date} — formal notice drafted ({days} days to pay)",
-        date=tr.date(record.letter_date), days=record.deadline_days,
-    )  # fmt: skip
-    if record.emailed_at is None:
-        return drafted
-    sent = tr._(
-        "e-mailed to {recipient} on {when}",
-        recipient=record.emailed_to or "?", when=tr.datetime(record.emailed_at, tz),
-    )  # fmt: skip
-    return Html(f"{drafted}, {sent}")
 
 
 # Registration --------------------------------------------------------------------------------------

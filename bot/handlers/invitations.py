@@ -15,9 +15,9 @@ import re
 from telegram import Update
 
 from bot.context import RelanceContext
-from bot.handlers.client_actions import render_menu, show_menu, tell
-from bot.handlers.common import answer, cb, cb_int, keyboard, refuse_callback, tr_for
-from bot.handlers.invoices import show
+from bot.handlers.client_actions.menu import render_menu, show_menu
+from bot.handlers.client_actions.shared import tell
+from bot.handlers.common import answer, cb, cb_int, edit_or_answer, keyboard, refuse_callback, tr_for
 from bot.i18n import N_, Html, Translator, translator
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import local_today
@@ -134,7 +134,7 @@ async def _refuse(update: Update, ctx: RelanceContext, state: str) -> None:
     user = update.effective_user
     log.warning("invitation link refused for user %s: %s", user.id if user else None, state)
     ctx.drafts.pop(DRAFT, None)
-    await show(update, tr_for(update, ctx)._(PROBLEMS[state]), None)
+    await edit_or_answer(update, tr_for(update, ctx)._(PROBLEMS[state]), None)
 
 
 async def _pending(update: Update, ctx: RelanceContext) -> Invitation | None:
@@ -171,7 +171,7 @@ async def confirm(update: Update, ctx: RelanceContext) -> None:
     )
     menu = await render_menu(ctx, [client])
     assert menu is not None
-    await show(update, f"{thanks}\n\n{menu[0]}", menu[1])
+    await edit_or_answer(update, f"{thanks}\n\n{menu[0]}", menu[1])
     user = update.effective_user
     text = ftr._(
         "✅ {name} accepted your invitation: reminders for {client} now reach them in Telegram.",
@@ -189,7 +189,7 @@ async def decline(update: Update, ctx: RelanceContext) -> None:
     freelancer = await ctx.store.freelancers.get(invitation.freelancer_id)
     client = await ctx.store.clients.get(invitation.freelancer_id, invitation.client_id)
     tr = translator(client_locale(freelancer, client)) if freelancer and client else tr_for(update, ctx)
-    await show(
+    await edit_or_answer(
         update,
         tr._("No problem: nothing was linked, and you will not hear from me. Sorry for the bother!"),
         None,

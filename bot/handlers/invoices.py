@@ -14,17 +14,18 @@ from telegram.ext import ConversationHandler
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date, parse_due_date
 from bot.domain.money import AmountError, Money, parse_amount
+from bot.engine.planner import instalments_due
 from bot.handlers.common import (
     answer,
     cb,
     cb_int,
     cb_parts,
     chunk,
-    edit_in_place,
+    edit_or_answer,
     freelancer_of,
     keyboard,
     onboarded,
-    owned_by_button,
+    owned_invoice,
     refuse_callback,
     tr_for,
 )
@@ -32,6 +33,7 @@ from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator, translator
 from bot.presentation import late_amounts
 from bot.presentation.call_script import promise_line
+from bot.presentation.commitment_views import dispute_card_line, plan_card_line
 from bot.presentation.views import (
     amount_problem,
     date_problem,
@@ -86,27 +88,24 @@ async def render_card(
         else None
     )
     if promise is not None and promise.promised_on is not None:
-        text = Html(f"{text}\n{promise_line(tr, promise.promised_on)}")
-    return text, invoice_buttons(tr, invoice, today)
+        text = Html(f"{text}\n{promise_line(tr, promise.promised_on, promise.source)}")
+    dispute = await ctx.store.disputes.current(invoice.id) if invoice.is_open else None
+    if dispute is not None:
+        text = Html(f"{text}\n{dispute_card_line(tr, dispute)}")
+    payment_plan = await ctx.store.payment_plans.current(invoice.id) if invoice.is_open else None
+    if payment_plan is not None:
+        dues = instalments_due(invoice, payment_plan)
+        text = Html(f"{text}\n{plan_card_line(tr, invoice, payment_plan, dues, today)}")
+    return text, invoice_buttons(tr, invoice, today, dispute.id if dispute else None)
 
 
 def tr_for_freelancer(freelancer: Freelancer) -> Translator:
     return translator(freelancer.language)
 
 
-async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the pressed message in place; a new message when the update is not a button."""
-    query = update.callback_query
-    if query is None:
-        await answer(update, text, markup)
-        return
-    await edit_in_place(update, text, markup)
 
 
 # Lookups ------------------------------------------------------------------------------------------
-async def owned_invoice(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Invoice] | None:
-    """The freelancer and the invoice a button names, or None after refusing the press."""
-    return await owned_by_button(update, ctx, ctx.store.invoices.get, "invoice")
 
 
 # List --------------------------------------------------------------------------------------------
@@ -127,7 +126,7 @@ async def list_invoices(update: Update, ctx: RelanceContext) -> None:
             freelancer.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE, client_id=client_id or None
         )
     today = local_today(freelancer, ctx.clock.now())
-    await show(update, *list_page(tr_for_freelancer(freelancer), invoices, total, page, client_id, today))
+    await edit_or_answer(update, *list_page(tr_for_freelancer(freelancer), invoices, total, page, client_id, today))
 
 
 async def choose_client_filter(update: Update, ctx: RelanceContext) -> None:
@@ -137,7 +136,7 @@ async def choose_client_filter(update: Update, ctx: RelanceContext) -> None:
     tr = tr_for_freelancer(freelancer)
     clients = await ctx.store.clients.recent(freelancer.id, limit=20)
     rows = chunk([(c.name[:30], cb("inv", "list", 0, c.id)) for c in clients], 2)
-    await show(update, tr._("Show the open invoices of which client?"), keyboard(rows))
+    await edit_or_answer(update, tr._("Show the open invoices of which client?"), keyboard(rows))
 
 
 # Card and actions ----------------------------------------------------------------------------------
@@ -171,7 +170,7 @@ async def record_payment(
         )
     except NotOpenError:
         text, markup = await render_card(ctx, freelancer, invoice)
-        await show(update, tr._("This invoice is already paid or cancelled.") + Html("\n\n") + text, markup)
+        await edit_or_answer(update, tr._("This invoice is already paid or cancelled.") + Html("\n\n") + text, markup)
         return True
     except OverpaymentError as exc:
         raise Invalid(
@@ -185,7 +184,7 @@ async def record_payment(
     undo = [(tr.plain("↩️ Undo"), cb("inv", "undo", payment_id))]
     markup = InlineKeyboardMarkup([*markup.inline_keyboard, *keyboard([undo]).inline_keyboard])
     note = tr._("Payment recorded ✅") if invoice.is_open else tr._("Marked paid ✅ Reminders are stopped.")
-    await show(update, note + Html("\n\n") + text, markup)
+    await edit_or_answer(update, note + Html("\n\n") + text, markup)
     return True
 
 
@@ -203,7 +202,7 @@ async def undo(update: Update, ctx: RelanceContext) -> None:
         return
     await ctx.services.invoice_changed(invoice)
     text, markup = await render_card(ctx, freelancer, invoice)
-    await show(update, tr._("Payment removed. The invoice is open again.") + Html("\n\n") + text, markup)
+    await edit_or_answer(update, tr._("Payment removed. The invoice is open again.") + Html("\n\n") + text, markup)
 
 
 async def set_paused(update: Update, ctx: RelanceContext) -> None:
@@ -220,7 +219,7 @@ async def set_paused(update: Update, ctx: RelanceContext) -> None:
         )
         assert updated is not None
         await ctx.services.invoice_changed(updated)
-        await show(update, *await render_card(ctx, freelancer, updated))
+        await edit_or_answer(update, *await render_card(ctx, freelancer, updated))
 
 
 async def ask_cancel(update: Update, ctx: RelanceContext) -> None:
@@ -238,7 +237,7 @@ async def ask_cancel(update: Update, ctx: RelanceContext) -> None:
                 (tr.plain("No"), cb("inv", "card", invoice.id)),
             ]
         ]
-        await show(update, question, keyboard(rows))
+        await edit_or_answer(update, question, keyboard(rows))
 
 
 async def confirm_cancel(update: Update, ctx: RelanceContext) -> None:
@@ -247,7 +246,7 @@ async def confirm_cancel(update: Update, ctx: RelanceContext) -> None:
         freelancer, invoice = found
         if not invoice.is_open:  # paid (or cancelled) since the question was asked
             text, markup = await render_card(ctx, freelancer, invoice)
-            await show(
+            await edit_or_answer(
                 update,
                 tr_for_freelancer(freelancer)._("This invoice is already paid or cancelled.")
                 + Html("\n\n")
@@ -259,7 +258,7 @@ async def confirm_cancel(update: Update, ctx: RelanceContext) -> None:
         assert updated is not None
         await ctx.services.invoice_changed(updated)
         tr = tr_for_freelancer(freelancer)
-        await show(update, tr._("Invoice {number} cancelled.", number=invoice.number), None)
+        await edit_or_answer(update, tr._("Invoice {number} cancelled.", number=invoice.number), None)
 
 
 async def paid_command(update: Update, ctx: RelanceContext) -> None:

@@ -16,8 +16,17 @@ from telegram.ext import ConversationHandler
 
 from bot.context import RelanceContext
 from bot.domain.plans import BUILTIN_PLANS, Plan, PlanError, parse_custom_plan
-from bot.handlers.common import answer, cb, cb_int, cb_parts, freelancer_of, keyboard, refuse_callback, tr_for
-from bot.handlers.invoices import show
+from bot.handlers.common import (
+    answer,
+    cb,
+    cb_int,
+    cb_parts,
+    edit_or_answer,
+    freelancer_of,
+    keyboard,
+    refuse_callback,
+    tr_for,
+)
 from bot.i18n import Html, Translator
 from bot.presentation.reminder_views import custom_plan_prompt, plan_explanations, plan_problem, plan_steps
 from bot.presentation.views import PLAN_NAMES, plan_label
@@ -205,7 +214,7 @@ async def choose(update: Update, ctx: RelanceContext) -> None:
     replanned = await apply_plan(ctx, target, spec)
     target = await refreshed(ctx, target)
     tr = tr_for(update, ctx, target.freelancer)
-    await show(update, saved_text(tr, target, spec, replanned), back_buttons(tr, target))
+    await edit_or_answer(update, saved_text(tr, target, spec, replanned), back_buttons(tr, target))
 
 
 async def start_custom(update: Update, ctx: RelanceContext) -> str | int:

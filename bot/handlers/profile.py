@@ -17,7 +17,7 @@ from bot.channels.email import EmailDeliveryError, InvalidEmail, SmtpSettings, s
 from bot.context import RelanceContext
 from bot.domain.penalties import format_rate, legal_floor_bp
 from bot.domain.zones import country_for_timezone, default_holiday_subdivision
-from bot.handlers.client_actions import show_menu
+from bot.handlers.client_actions.menu import show_menu
 from bot.handlers.common import (
     answer,
     cb,

@@ -17,8 +17,8 @@ from bot.domain.dates import holiday_subdivisions, parse_subdivision, subdivisio
 from bot.domain.money import AmountError, Money, parse_amount, parse_currency
 from bot.domain.penalties import RateError, format_rate, parse_rate
 from bot.domain.zones import COMMON_ZONES, Place, find_timezone
-from bot.handlers.addresses import address_problem
 from bot.i18n import N_, SUPPORTED, Html, Translator
+from bot.presentation.contact_views import address_problem
 from bot.storage import Freelancer
 
 MAX_NAME_LENGTH = validation.MAX_NAME_LENGTH

@@ -13,28 +13,24 @@ from bot.context import RelanceContext
 from bot.domain.dates import next_business_day
 from bot.domain.planning import clamp_send_time, localize
 from bot.engine.planner import effective_plan, send_time_of
-from bot.handlers import formal_notice
 from bot.handlers.common import (
     answer,
     cb,
     cb_parts,
     onboarded,
-    owned_by_button,
+    owned_invoice,
+    owned_reminder,
 )
-from bot.handlers.invoices import owned_invoice
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
-from bot.i18n import Html, translator
+from bot.i18n import Html, escape, translator
 from bot.presentation import late_amounts
 from bot.presentation.call_script import call_history_line
+from bot.presentation.commitment_views import dispute_history_line, plan_history_line
 from bot.presentation.reminder_text import client_locale, render_reminder
-from bot.presentation.reminder_views import render_history, render_schedule, when
+from bot.presentation.reminder_views import formal_notice_line, render_history, render_schedule, when
 from bot.presentation.views import local_today, plan_label
 from bot.storage import Freelancer, Invoice, Reminder
-
-
-async def owned_reminder(update: Update, ctx: RelanceContext) -> tuple[Freelancer, Reminder] | None:
-    return await owned_by_button(update, ctx, ctx.store.reminders.get, "reminder")
 
 
 async def decide(update: Update, ctx: RelanceContext) -> None:
@@ -183,9 +179,14 @@ async def send_history(update: Update, ctx: RelanceContext, freelancer: Freelanc
     tr = translator(freelancer.language)
     lines = render_history(tr, invoice, reminders, freelancer.timezone)
     notices = await ctx.store.formal_notices.for_invoice(invoice.id)
-    lines += [formal_notice.history_line(tr, n, freelancer.timezone) for n in notices]
+    lines += [formal_notice_line(tr, n, freelancer.timezone) for n in notices]
     calls = await ctx.store.call_outcomes.for_invoice(invoice.id)
     lines += [call_history_line(tr, c, freelancer.timezone, invoice.client_name) for c in calls]
+    lines += [
+        escape(plan_history_line(tr, p, invoice.currency))
+        for p in await ctx.store.payment_plans.for_invoice(invoice.id)
+    ]
+    lines += [escape(dispute_history_line(tr, d)) for d in await ctx.store.disputes.for_invoice(invoice.id)]
     for number, page in enumerate(split_message(Line(line) for line in lines)):
         if number == 0:
             await answer(update, page.html)

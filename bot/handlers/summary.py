@@ -7,7 +7,7 @@ The handlers are thin; `summarise_overdue`, `render_overdue_summary`, `invoices_
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -127,6 +127,8 @@ class OverdueSummary:
     """Currency → overdue balances 1–30, 31–60, 61–90 and over 90 days late."""
     upcoming: list[Invoice]
     """Open invoices due from today to UPCOMING_DAYS ahead, soonest first."""
+    disputed: list[Invoice] = field(default_factory=list)
+    """Open invoices the client disputes, apart from the rest (and from the totals): no reminder goes out."""
 
 
 def ageing_bucket(days_overdue: int) -> int:
@@ -140,9 +142,13 @@ def summarise_overdue(invoices: Iterable[Invoice], today: date) -> OverdueSummar
     totals: dict[str, tuple[int, int]] = {}
     ageing: dict[str, list[int]] = {}
     upcoming: list[Invoice] = []
+    disputed: list[Invoice] = []
     for invoice in sorted(invoices, key=lambda i: (i.due_date, i.id)):
         days = invoice.days_overdue(today)
         if not invoice.is_open or invoice.balance_minor <= 0 or days < -UPCOMING_DAYS:
+            continue
+        if invoice.disputed:
+            disputed.append(invoice)
             continue
         if days <= 0:
             upcoming.append(invoice)
@@ -153,7 +159,7 @@ def summarise_overdue(invoices: Iterable[Invoice], today: date) -> OverdueSummar
         ageing.setdefault(invoice.currency, [0] * (len(AGEING_LIMITS) + 1))[ageing_bucket(days)] += (
             invoice.balance_minor
         )
-    return OverdueSummary(list(by_client.values()), dict(sorted(totals.items())), ageing, upcoming)
+    return OverdueSummary(list(by_client.values()), dict(sorted(totals.items())), ageing, upcoming, disputed)
 
 
 def render_overdue_summary(
@@ -163,7 +169,10 @@ def render_overdue_summary(
     `late`: invoice id → late-payment amounts, shown under the invoice (business clients, when the
     freelancer's terms state late penalties)."""
     late = late or {}
-    lines = _overview(tr, summary) if summary.by_client else [Line(_nothing_overdue(tr))]
+    if summary.by_client:
+        lines = _overview(tr, summary)
+    else:
+        lines = [] if summary.disputed else [Line(_nothing_overdue(tr))]
     for invoices in summary.by_client:
         client = invoices[0].client_name
         heading = Heading(
@@ -176,6 +185,15 @@ def render_overdue_summary(
             Line(_with_late(overdue_line(tr, i, today), tr, late.get(i.id)), _paid_button(tr, i), heading)
             for i in invoices
         ]
+    if summary.disputed:
+        heading = Heading(
+            "disputed",
+            tr._("⚠️ <b>Disputed by the client</b> (no reminders until you resolve them)"),
+            tr._("⚠️ <b>Disputed by the client</b> (continued)"),
+        )
+        lines.append(Line(""))
+        lines += [Line(invoice_line(tr, i, today), (tr.plain("Open"), cb("inv", "card", i.id)), heading)
+                  for i in summary.disputed]  # fmt: skip
     if summary.upcoming:
         heading = Heading(
             "upcoming",

@@ -23,10 +23,10 @@ from bot.handlers.common import (
     freelancer_of,
     keyboard,
     onboarded,
+    owned_reminder,
     refuse_callback,
     tr_for,
 )
-from bot.handlers.reminders import owned_reminder
 from bot.i18n import SUPPORTED, Html, Translator, escape, translator
 from bot.presentation.reminder_text import DEFAULT_TEMPLATES, ReminderText, client_locale, render_reminder
 from bot.presentation.reminder_views import (

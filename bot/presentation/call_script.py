@@ -118,19 +118,31 @@ def call_history_line(tr: Translator, outcome: CallOutcome, tz: str, client: str
     """One courtesy call's outcome in /history."""
     at = when(tr, outcome.created_at, tz)
     if outcome.outcome == "promised":
-        return tr._(
-            "📞 {when} — courtesy call: {client} promised to pay by {date}",
-            when=at, client=client, date=tr.date(outcome.promised_on or outcome.created_at.date()),
+        promised = tr.date(outcome.promised_on or outcome.created_at.date())
+        line = (
+            tr._("🤝 {when} — {client} promised in Telegram to pay by {date}", when=at, client=client, date=promised)
+            if outcome.source == "client"
+            else tr._("📞 {when} — courtesy call: {client} promised to pay by {date}", when=at, client=client,
+                      date=promised)
         )  # fmt: skip
+        if outcome.kept is None:
+            return line
+        state = tr._("kept ✅") if outcome.kept else tr._("broken ❌")
+        return Html(f"{line} — {state}")
     if outcome.outcome == "paid":
         return tr._("📞 {when} — courtesy call: the client has paid", when=at)
     return tr._("📞 {when} — courtesy call: no answer", when=at)
 
 
-def promise_line(tr: Translator, promised_on: date) -> Html:
-    """On the invoice card while a promise made on the call pauses its reminders."""
+def promise_line(tr: Translator, promised_on: date, source: str = "call") -> Html:
+    """On the invoice card while a promise pauses its reminders: made on the call, by the client in
+    Telegram, or recorded by the freelancer."""
+    values = {"date": tr.date(promised_on), "resume": tr.date(promised_on + timedelta(days=1))}
+    if source == "client":
+        return tr._(
+            "🤝 The client promised to pay by {date}. Reminders resume on {resume} if it is not paid.",
+            **values,
+        )
     return tr._(
-        "📞 Promised on the phone: paid by {date}. Reminders resume on {resume} if it is not.",
-        date=tr.date(promised_on),
-        resume=tr.date(promised_on + timedelta(days=1)),
+        "📞 Promised on the phone: paid by {date}. Reminders resume on {resume} if it is not.", **values
     )

@@ -22,7 +22,8 @@ def action_rows(tr: Translator, invoice_id: int) -> list[list[tuple[str, str]]]:
         [(tr.plain("✅ I've paid"), cb("cp", "paid", invoice_id)),
          (tr.plain("📅 I need more time"), cb("cp", "more", invoice_id))],
         [(tr.plain("💬 Question"), cb("cp", "ask", invoice_id)),
-         (tr.plain("🔕 Stop Telegram reminders"), cb("cp", "stop", invoice_id))],
+         (tr.plain("⚠️ I dispute this invoice"), cb("cp", "disp", invoice_id))],
+        [(tr.plain("🔕 Stop Telegram reminders"), cb("cp", "stop", invoice_id))],
     ]  # fmt: skip
 
 

@@ -196,3 +196,46 @@ def render_notice(freelancer: Freelancer, client: Client, invoice: Invoice, toda
         client=client.name,
         amount=tr.money(invoice.balance_minor, invoice.currency),
     )
+
+
+INSTALMENT_TEMPLATES: dict[str, str] = {
+    "courtesy": N_(
+        "Hello {client},\n\nA quick heads-up: instalment {seq} of {count} of our payment plan for invoice "
+        "{number}, {amount}, is due on {due_date}.\n\n{payment_details}\n\nThank you!\n{freelancer}"
+    ),
+    "friendly": N_(
+        "Hello {client},\n\nUnless I am mistaken, instalment {seq} of {count} of our payment plan for invoice "
+        "{number}, {amount}, was due on {due_date} and I have not received it yet.\n\n{payment_details}\n\n"
+        "If something has changed on your side, just tell me.\n\nBest regards,\n{freelancer}"
+    ),
+}
+
+
+def render_instalment_reminder(
+    *,
+    freelancer: Freelancer,
+    client: Client,
+    invoice: Invoice,
+    tone: str,
+    today: date,
+    seq: int,
+    count: int,
+    left_minor: int,
+    due_date: date,
+) -> ReminderText:
+    """A heads-up before an instalment of a payment plan, or the one reminder when it is missed: the
+    amount is what is left of that instalment, not the invoice's balance."""
+    tr = translator(client_locale(freelancer, client))
+    values = template_values(tr, freelancer, client, invoice, today)
+    values |= {"amount": tr.money(left_minor, invoice.currency), "due_date": tr.date(due_date, "long")}
+    template = tr.plain(INSTALMENT_TEMPLATES.get(tone, INSTALMENT_TEMPLATES["friendly"]))
+    # Two numbers of this text only (not placeholders a freelancer's own wording may use).
+    template = template.replace("{seq}", str(seq)).replace("{count}", str(count))
+    plain = render_template(template, values)
+    escaped = {name: html.escape(value, quote=False) for name, value in values.items()}
+    rich = render_template(html.escape(template, quote=False), escaped)
+    subject = tr.plain(
+        "Invoice {number} — instalment {seq} of {count}, {amount}, due on {due_date}",
+        number=invoice.number, seq=seq, count=count, amount=values["amount"], due_date=values["due_date"],
+    )  # fmt: skip
+    return ReminderText(html=rich, plain=plain, subject=subject, today=today)

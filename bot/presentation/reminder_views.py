@@ -27,6 +27,7 @@ from bot.i18n import N_, Html, Translator
 from bot.presentation.keyboards import cb, keyboard, nonempty
 from bot.presentation.views import invoice_line
 from bot.storage import Client, Invoice, Reminder
+from bot.storage.formal_notices import FormalNoticeRecord
 
 MAX_LISTED = 15
 """Longest list in a preview or digest section (each line is short; the rest is counted)."""
@@ -412,3 +413,17 @@ def render_digest(
     ]
     lines += more_line(tr, len(due_soon) - MAX_LISTED)
     return Html("\n".join(lines))
+
+
+def formal_notice_line(tr: Translator, record: FormalNoticeRecord, tz: str) -> Html:
+    drafted = tr._(
+        "⚖️ {date} — formal notice drafted ({days} days to pay)",
+        date=tr.date(record.letter_date), days=record.deadline_days,
+    )  # fmt: skip
+    if record.emailed_at is None:
+        return drafted
+    sent = tr._(
+        "e-mailed to {recipient} on {when}",
+        recipient=record.emailed_to or "?", when=tr.datetime(record.emailed_at, tz),
+    )  # fmt: skip
+    return Html(f"{drafted}, {sent}")

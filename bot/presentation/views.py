@@ -139,15 +139,28 @@ def invoice_card(
                 date=tr.date(payment.paid_on),
             )
         )
-    hint = payment_details_hint(tr, freelancer, bool(invoice.file_id)) if freelancer and invoice.is_open else None
+    hint = (
+        payment_details_hint(tr, freelancer, bool(invoice.file_id))
+        if freelancer and invoice.is_open
+        else None
+    )
     if hint and invoice.reminders_enabled:
         lines.append(hint)
     return Html("\n".join(lines))
 
 
-def invoice_buttons(tr: Translator, invoice: Invoice, today: date | None = None) -> InlineKeyboardMarkup:
-    """The card's buttons; with `today`, an overdue unpaid invoice also offers a formal notice."""
+def invoice_buttons(
+    tr: Translator, invoice: Invoice, today: date | None = None, dispute_id: int | None = None
+) -> InlineKeyboardMarkup:
+    """The card's buttons; with `today`, an overdue unpaid invoice also offers a formal notice; with
+    `dispute_id` (the client disputes it), the ways to resolve the dispute come first."""
     rows: list[list[tuple[str, str]]] = []
+    if invoice.is_open and dispute_id is not None:
+        rows += [
+            [(tr.plain("📝 Send a corrected invoice"), cb("dr", "fix", dispute_id))],
+            [(tr.plain("💬 Explain and resume reminders"), cb("dr", "explain", dispute_id))],
+            [(tr.plain("🗑 Cancel the invoice"), cb("dr", "cancel", dispute_id))],
+        ]
     if invoice.is_open:
         rows.append([(tr.plain("✅ Mark paid"), cb("inv", "paid", invoice.id)),
                      (tr.plain("Partial payment"), cb("inv", "part", invoice.id))])  # fmt: skip
@@ -161,9 +174,12 @@ def invoice_buttons(tr: Translator, invoice: Invoice, today: date | None = None)
         rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id)),
                      (tr.plain("📅 Schedule"), cb("rm", "sched", invoice.id)),
                      (tr.plain("🔔 Plan"), cb("pl", "show", "i", invoice.id))])  # fmt: skip
+        rows.append([(tr.plain("📆 Instalments"), cb("pi", "new", invoice.id)),
+                     (tr.plain("🤝 Promise to pay"), cb("call", "prom", invoice.id))])  # fmt: skip
         if today is not None and invoice.balance_minor > 0 and today > invoice.due_date:
             rows.append([(tr.plain("⚖️ Formal notice…"), cb("fn", "start", invoice.id))])
-        rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
+        if dispute_id is None:
+            rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
     else:
         rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id))])
     return keyboard(rows)

@@ -9,6 +9,7 @@ from bot.storage.call_outcomes import CallOutcomes
 from bot.storage.client_requests import ClientRequests
 from bot.storage.clients import Client, Clients, Contact
 from bot.storage.db import Database, SqliteDatabase, StorageError
+from bot.storage.disputes import Disputes
 from bot.storage.formal_notices import FormalNotices
 from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.inbound import Inbound
@@ -16,6 +17,7 @@ from bot.storage.invitations import Invitations
 from bot.storage.invoice_import import InvoiceImports
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
+from bot.storage.payment_plans import PaymentPlans
 from bot.storage.penalty_rates import PenaltyRates
 from bot.storage.persistence import SqlitePersistence
 from bot.storage.reminders import Reminder, Reminders, Templates
@@ -52,6 +54,8 @@ class Store:
         self.bank = Bank(db)
         self.formal_notices = FormalNotices(db)
         self.call_outcomes = CallOutcomes(db)
+        self.payment_plans = PaymentPlans(db)
+        self.disputes = Disputes(db)
         self.penalty_rates = PenaltyRates(db)
         self.inbound = Inbound(db)
         self.persistence = SqlitePersistence(db)

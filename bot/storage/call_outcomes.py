@@ -23,9 +23,11 @@ class CallOutcome:
     promised_on: date | None
     resume_at: datetime | None
     created_at: datetime
+    source: str = "call"  # call | client | freelancer: who recorded the promise
+    kept: bool | None = None  # a promise: None until its date has passed, then kept or broken
 
 
-_COLUMNS = "c.id, c.invoice_id, c.outcome, c.promised_on, c.resume_at, c.created_at"
+_COLUMNS = "c.id, c.invoice_id, c.outcome, c.promised_on, c.resume_at, c.created_at, c.source, c.kept"
 
 
 def _outcome(row: sqlite3.Row) -> CallOutcome:
@@ -33,6 +35,7 @@ def _outcome(row: sqlite3.Row) -> CallOutcome:
     data["promised_on"] = date.fromisoformat(data["promised_on"]) if data["promised_on"] else None
     data["resume_at"] = None if data["resume_at"] is None else datetime.fromtimestamp(data["resume_at"], UTC)
     data["created_at"] = datetime.fromtimestamp(data["created_at"], UTC)
+    data["kept"] = None if data["kept"] is None else bool(data["kept"])
     return CallOutcome(**data)
 
 
@@ -48,6 +51,7 @@ class CallOutcomes:
         now: datetime,
         promised_on: date | None = None,
         resume_at: datetime | None = None,
+        source: str = "call",
     ) -> CallOutcome:
         """Record one outcome; a new promise replaces the pause of an earlier one (only the last resumes)."""
         if outcome not in OUTCOMES:
@@ -59,14 +63,15 @@ class CallOutcomes:
                     (invoice_id,),
                 )
             cursor = await tx.execute(
-                "INSERT INTO call_outcomes (invoice_id, outcome, promised_on, resume_at, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO call_outcomes (invoice_id, outcome, promised_on, resume_at, created_at, source) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     invoice_id,
                     outcome,
                     promised_on.isoformat() if promised_on else None,
                     int(resume_at.timestamp()) if resume_at else None,
                     int(now.timestamp()),
+                    source,
                 ),
             )
             new_id = cursor.lastrowid
@@ -104,3 +109,30 @@ class CallOutcomes:
             "UPDATE call_outcomes SET resume_at = NULL WHERE id = ? AND resume_at IS NOT NULL", (outcome_id,)
         )
         return cursor.rowcount > 0
+
+    async def settle(self, outcome_id: int, *, kept: bool) -> bool:
+        """A promise's date has passed: kept (the invoice was paid) or broken; decided once."""
+        cursor = await self._db.execute(
+            "UPDATE call_outcomes SET kept = ? WHERE id = ? AND kept IS NULL AND outcome = 'promised'",
+            (int(kept), outcome_id),
+        )
+        return cursor.rowcount > 0
+
+    async def withdraw(self, invoice_id: int) -> int:
+        """End the pause of the invoice's open promise without judging it (the freelancer declined it)."""
+        cursor = await self._db.execute(
+            "UPDATE call_outcomes SET resume_at = NULL WHERE invoice_id = ? AND resume_at IS NOT NULL",
+            (invoice_id,),
+        )
+        return cursor.rowcount
+
+    async def promise_record(self, client_id: int) -> tuple[int, int]:
+        """(kept, broken) promises to pay of a client's invoices."""
+        row = await self._db.fetchone(
+            "SELECT COALESCE(SUM(CASE WHEN c.kept = 1 THEN 1 ELSE 0 END), 0) AS kept, "
+            "COALESCE(SUM(CASE WHEN c.kept = 0 THEN 1 ELSE 0 END), 0) AS broken "
+            "FROM call_outcomes c JOIN invoices i ON i.id = c.invoice_id "
+            "WHERE i.client_id = ? AND c.outcome = 'promised'",
+            (client_id,),
+        )
+        return (int(row["kept"]), int(row["broken"])) if row else (0, 0)

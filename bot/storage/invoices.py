@@ -51,6 +51,8 @@ class Invoice:
     reminders_paused: bool
     plan: str | None
     created_at: int
+    disputed: bool = False
+    """A client disputes it: no reminder goes out until the freelancer resolves the dispute."""
 
     @property
     def balance_minor(self) -> int:
@@ -95,13 +97,13 @@ _SELECT = (
     "SELECT i.id, i.freelancer_id, i.client_id, c.name AS client_name, i.number, i.amount_minor, i.currency, "
     "(SELECT COALESCE(SUM(p.amount_minor), 0) FROM payments p WHERE p.invoice_id = i.id) AS paid_minor, "
     "i.issue_date, i.due_date, i.description, i.file_id, i.file_name, i.status, i.reminders_enabled, "
-    "i.reminders_paused, i.plan, i.created_at "
+    "i.reminders_paused, i.plan, i.created_at, i.disputed "
     "FROM invoices i JOIN clients c ON c.id = i.client_id "
 )
 EDITABLE = frozenset(
     {
         "client_id", "number", "amount_minor", "currency", "issue_date", "due_date", "description",
-        "file_id", "file_name", "reminders_enabled", "reminders_paused", "plan", "status",
+        "file_id", "file_name", "reminders_enabled", "reminders_paused", "plan", "status", "disputed",
     }
 )  # fmt: skip
 
@@ -109,6 +111,7 @@ EDITABLE = frozenset(
 _FIELDS = [f.name for f in fields(Invoice)]
 _ISSUE, _DUE = _FIELDS.index("issue_date"), _FIELDS.index("due_date")
 _ENABLED, _PAUSED = _FIELDS.index("reminders_enabled"), _FIELDS.index("reminders_paused")
+_DISPUTED = _FIELDS.index("disputed")
 
 
 def _invoice(row: sqlite3.Row) -> Invoice:
@@ -123,6 +126,7 @@ def _invoice(row: sqlite3.Row) -> Invoice:
     values[_DUE] = date.fromisoformat(values[_DUE])
     values[_ENABLED] = bool(values[_ENABLED])
     values[_PAUSED] = bool(values[_PAUSED])
+    values[_DISPUTED] = bool(values[_DISPUTED])
     return Invoice(*values)
 
 
@@ -200,7 +204,7 @@ class Invoices:
             return set()
         rows = await self._db.fetchall(
             f"SELECT id FROM invoices WHERE id IN ({', '.join('?' * len(invoice_ids))}) AND status = 'open' "
-            "AND reminders_enabled = 1 AND reminders_paused = 0",
+            "AND reminders_enabled = 1 AND reminders_paused = 0 AND disputed = 0",
             tuple(invoice_ids),
         )
         return {int(row["id"]) for row in rows}
@@ -209,7 +213,7 @@ class Invoices:
         """Open, reminders on and not paused: checked again right before a reminder goes out."""
         row = await self._db.fetchone(
             "SELECT 1 FROM invoices WHERE id = ? AND status = 'open' AND reminders_enabled = 1 "
-            "AND reminders_paused = 0",
+            "AND reminders_paused = 0 AND disputed = 0",
             (invoice_id,),
         )
         return row is not None

@@ -32,6 +32,8 @@ class Reminder:
     recipient: str | None
     message_ids: list[str]
     sent_at: datetime | None
+    instalment_id: int | None = None
+    """A reminder about one instalment of a payment plan (None: about the whole invoice)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class PlannedRow:
     tone: str
     audience: str
     scheduled_at: datetime
+    instalment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class SentRecord:
 
 _COLUMNS = (
     "id, invoice_id, step, offset_days, tone, audience, scheduled_at, status, approved, attempts, last_error, "
-    "channel, recipient, message_ids, sent_at"
+    "channel, recipient, message_ids, sent_at, instalment_id"
 )
 
 
@@ -91,10 +94,10 @@ class Reminders:
                 (invoice_id,),
             )
             await tx.executemany(
-                "INSERT INTO reminders (invoice_id, step, offset_days, tone, audience, scheduled_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reminders (invoice_id, step, offset_days, tone, audience, scheduled_at, instalment_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (invoice_id, r.step, r.offset_days, r.tone, r.audience, _stamp(r.scheduled_at))
+                    (invoice_id, r.step, r.offset_days, r.tone, r.audience, _stamp(r.scheduled_at), r.instalment_id)
                     for r in rows
                 ],
             )
