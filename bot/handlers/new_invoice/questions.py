@@ -23,6 +23,7 @@ from bot.domain.money import AmountError, AmountErrorReason, Money
 from bot.domain.plans import BUILTIN_PLANS
 from bot.handlers.common import answer, cb, chunk, keyboard
 from bot.i18n import Html, Translator, translator
+from bot.presentation.einvoice_views import einvoice_lines
 from bot.presentation.views import (
     amount_problem,
     local_today,
@@ -294,6 +295,8 @@ def summary(step: Step) -> Html:
             else tr.plain("off"),
         ),
     ]
+    if d.get("einvoice"):
+        lines += [Html(""), *einvoice_lines(tr, d["einvoice"], step.freelancer.iban)]
     hint = payment_details_hint(tr, step.freelancer, bool(d.get("file_id")))
     if hint and d.get("reminders"):
         lines += [Html(""), hint]
