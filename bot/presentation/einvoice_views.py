@@ -72,7 +72,7 @@ def problem_text(tr: Translator, error: StatementError) -> str:
 def errors_text(tr: Translator, file_name: str, error: StatementError) -> Html:
     """Every bad line named (a few at most), and the reassurance that nothing was created."""
     errors = error.errors if isinstance(error, InvoiceCsvErrors) else [error]
-    out = [tr._("I could not import {name}: nothing was created.", name=file_name)]
+    out: list[str] = [tr._("I could not import {name}: nothing was created.", name=file_name)]
     out += [tr._("• {problem}", problem=problem_text(tr, e)) for e in errors]
     out += ["", tr._("Fix these lines and send the file again. Amounts look like 1 234,56 or 1200.00, dates "
                      "like 05/03/2026 or 2026-03-05.")]  # fmt: skip
@@ -127,7 +127,7 @@ def preview_view(
     """What the import will create, what it skips, and ✅ Import n / ✖️ Cancel."""
     n = len(plan.to_create)
     tool = plan.file.tool
-    out = [tr._("<b>Import from {name}</b> ({tool})", name=plan.file_name, tool=tool) if tool
+    out: list[str] = [tr._("<b>Import from {name}</b> ({tool})", name=plan.file_name, tool=tool) if tool
            else tr._("<b>Import from {name}</b>", name=plan.file_name)]  # fmt: skip
     out.append(tr.n_("{n} invoice to create.", "{n} invoices to create.", n))
     if plan.totals:

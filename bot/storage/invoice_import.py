@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -117,7 +117,7 @@ class InvoiceImports:
         return dict(json.loads(row["mapping"])) if row else None
 
     async def save_columns(
-        self, freelancer_id: int, header_key: str, columns: dict[str, object], *, now: datetime
+        self, freelancer_id: int, header_key: str, columns: Mapping[str, object], *, now: datetime
     ) -> None:
         await self._db.execute(
             "INSERT INTO bank_csv_mappings (freelancer_id, header_key, mapping, created_at) VALUES (?, ?, ?, ?) "

@@ -86,12 +86,11 @@ async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
         return await ask(update, step, exc.message)
     draft.update(file_done=True, file_id=file_id, file_name=file_name)
     data = bytes(await (await ctx.bot.get_file(file_id)).download_as_bytearray())
+    problem: EInvoiceError | None = None
     try:
         einvoice = await pdf_einvoice(data)
     except EInvoiceError as exc:
         einvoice, problem = None, exc
-    else:
-        problem = None
     if einvoice is not None:
         await prefill_from_einvoice(step, einvoice)
         return await ask(update, step, step.tr._("I attached {name} to a new invoice and read its e-invoice data.",
@@ -105,8 +104,9 @@ async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
         "I attached {name} to a new invoice and filled in what I could read. Please check.", name=file_name
     )
     if problem is not None:
-        note = step.tr._("The e-invoice data inside {name} cannot be read: {problem}. I read its text instead.",
-                         name=file_name, problem=problem_text(step.tr, problem)) + Html("\n") + note  # fmt: skip
+        unread = step.tr._("The e-invoice data inside {name} cannot be read: {problem}. I read its text instead.",
+                           name=file_name, problem=problem_text(step.tr, problem))  # fmt: skip
+        note = Html(f"{unread}\n{note}")
     return await ask(update, step, note)
 
 
