@@ -57,10 +57,13 @@ async def resume_after_promises(services: Services, bot: ExtBot[Any]) -> int:
         freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
         if invoice is not None and promise.outcome == "promised":
             await store.call_outcomes.settle(promise.id, kept=invoice.status == "paid")
-        if invoice is None or freelancer is None or not invoice.is_open or not invoice.reminders_paused:
-            continue  # paid meanwhile, or the freelancer already resumed (or cancelled) by hand
-        updated = await store.invoices.update(freelancer.id, invoice.id, reminders_paused=False)
-        await services.invoice_changed(updated or invoice)
+        if invoice is None or freelancer is None or not invoice.is_open:
+            continue  # paid meanwhile (kept), or cancelled
+        if invoice.reminders_paused:
+            updated = await store.invoices.update(freelancer.id, invoice.id, reminders_paused=False)
+            await services.invoice_changed(updated or invoice)
+        elif promise.source == "call":
+            continue  # the freelancer already resumed by hand
         tr = translator(freelancer.language)
         text = tr._(
             "⏰ {client} promised to pay {number} by {date}, and it is not marked paid: reminders resume.",

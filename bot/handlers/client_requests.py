@@ -158,7 +158,12 @@ async def _not_received(update: Update, ctx: RelanceContext, found: Answering) -
 async def _accept_date(update: Update, ctx: RelanceContext, found: Answering) -> None:
     """The new due date replaces the old one; the reminders are planned again from it."""
     new_date = found.request.new_due_date or found.invoice.due_date
-    updated = await ctx.store.invoices.update(found.freelancer.id, found.invoice.id, due_date=new_date)
+    # The client's date paused the reminders as a promise; it is now the due date, and the reminders
+    # are planned from it. The promise is still judged (kept or broken) the day after.
+    promise = await ctx.store.call_outcomes.pausing(found.invoice.id)
+    lift = promise is not None and promise.source == "client" and found.invoice.reminders_paused
+    changes: dict[str, object] = {"due_date": new_date} | ({"reminders_paused": False} if lift else {})
+    updated = await ctx.store.invoices.update(found.freelancer.id, found.invoice.id, **changes)
     await ctx.services.invoice_changed(updated or found.invoice)
     ctr, number = found.client_tr, found.invoice.number
     await _tell_client(

@@ -18,7 +18,6 @@ from bot.domain.instalments import InstalmentDue
 from bot.i18n import N_, Html, Translator, escape
 from bot.presentation.keyboards import cb, keyboard
 from bot.storage import Invoice
-from bot.storage.call_outcomes import CallOutcome
 from bot.storage.disputes import Dispute
 from bot.storage.payment_plans import PaymentPlan
 
@@ -152,24 +151,6 @@ def dispute_history_line(tr: Translator, dispute: Dispute) -> str:
         "cancelled": tr.plain("resolved on {date}: invoice cancelled"),
     }[dispute.status]
     return f"{opened} — {outcome.format(date=tr.date(dispute.resolved_at.date()))}"
-
-
-def promise_history_line(tr: Translator, promise: CallOutcome) -> str:
-    assert promise.promised_on is not None
-    who = {"client": tr.plain("the client, in Telegram"), "freelancer": tr.plain("recorded by you")}.get(
-        promise.source, tr.plain("on the phone")
-    )
-    state = (
-        tr.plain("pending")
-        if promise.kept is None
-        else tr.plain("kept")
-        if promise.kept
-        else tr.plain("broken")
-    )
-    return tr.plain(
-        "🤝 Promise to pay by {date} ({who}) made on {made}: {state}",
-        date=tr.date(promise.promised_on), who=who, made=tr.date(promise.created_at.date()), state=state,
-    )  # fmt: skip
 
 
 def plan_history_line(tr: Translator, plan: PaymentPlan, currency: str) -> str:

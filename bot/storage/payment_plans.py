@@ -165,11 +165,25 @@ class PaymentPlans:
         return cursor.rowcount > 0
 
     async def shift_from(self, plan_id: int, seq: int, new_dates: Sequence[date]) -> None:
-        """New due dates for instalments `seq`, `seq`+1, … (giving the client more time)."""
-        await self._db.executemany(
-            "UPDATE instalments SET due_date = ? WHERE plan_id = ? AND seq = ?",
-            [(day.isoformat(), plan_id, seq + offset) for offset, day in enumerate(new_dates)],
-        )
+        """New due dates for instalments `seq`, `seq`+1, … (giving the client more time).
+
+        They are written as new instalment rows (same numbers and amounts): the reminders already sent
+        about the old dates stay in the history, and the moved instalments get their own again."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT seq, amount_minor FROM instalments WHERE plan_id = ? AND seq >= ? ORDER BY seq",
+                (plan_id, seq),
+            )
+            # Inserted before the old rows go (numbered -seq meanwhile), so the new rows get new ids.
+            await tx.executemany(
+                "INSERT INTO instalments (plan_id, seq, due_date, amount_minor) VALUES (?, ?, ?, ?)",
+                [
+                    (plan_id, -row["seq"], day.isoformat(), row["amount_minor"])
+                    for row, day in zip(rows, new_dates, strict=True)
+                ],
+            )
+            await tx.execute("DELETE FROM instalments WHERE plan_id = ? AND seq >= ?", (plan_id, seq))
+            await tx.execute("UPDATE instalments SET seq = -seq WHERE plan_id = ? AND seq < 0", (plan_id,))
 
     async def instalment(self, instalment_id: int) -> tuple[PaymentPlan, Instalment] | None:
         row = await self._db.fetchone("SELECT plan_id FROM instalments WHERE id = ?", (instalment_id,))

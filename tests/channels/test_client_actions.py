@@ -10,7 +10,9 @@ from tests.channels.client_helpers import bound_client, last_alert, send_photo
 from tests.harness import Harness, TelegramUser
 from tests.reminders.helpers import client_texts, invoice_with_reminders, utc
 
-CLIENT_BUTTONS = ["✅ I've paid", "📅 I need more time", "💬 Question", "🔕 Stop Telegram reminders"]
+CLIENT_BUTTONS = [
+    "✅ I've paid", "📅 I need more time", "💬 Question", "⚠️ I dispute this invoice", "🔕 Stop Telegram reminders"
+]  # fmt: skip
 
 
 async def planned(h: Harness, invoice_id: int) -> list[str]:
@@ -27,7 +29,7 @@ async def first_reminder(h: Harness, client: TelegramUser) -> None:
     """The courtesy reminder goes out on Monday 30 Nov, with the client's buttons."""
     h.clock.set(utc(2026, 11, 30, 8, 30))
     await h.dispatch()
-    assert client.last.buttons == [["💳 How to pay"], CLIENT_BUTTONS[:2], CLIENT_BUTTONS[2:]]
+    assert client.last.buttons == [["💳 How to pay"], CLIENT_BUTTONS[:2], CLIENT_BUTTONS[2:4], CLIENT_BUTTONS[4:]]
 
 
 async def report_payment(h: Harness, client: TelegramUser, day: str = "Yesterday") -> None:
@@ -129,7 +131,9 @@ async def test_more_time_accepted_moves_the_due_date_and_replans(h: Harness) -> 
     await first_reminder(h, client)
     reply = await client.press("📅 I need more time")
     assert "It is due on 1 Dec 2026" in reply
-    assert reply.buttons == ["+7 days (8 Dec 2026)", "+14 days (15 Dec 2026)", "+30 days (31 Dec 2026)"]
+    assert reply.buttons == [
+        "+7 days (8 Dec 2026)", "+14 days (15 Dec 2026)", "+30 days (31 Dec 2026)", "📆 Pay in instalments"
+    ]  # fmt: skip
     reply = await client.press("+14 days (15 Dec 2026)")
     assert "add a message for Claire Martin" in reply
     await client.send("Our <b>budget</b> closes on the 10th.")
