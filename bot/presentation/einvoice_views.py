@@ -162,6 +162,13 @@ def done_text(tr: Translator, plan: InvoiceImport) -> Html:
     return Html("\n".join(out))
 
 
+def client_ids_line(tr: Translator, siren: object, siret: object, vat: object) -> Html | None:
+    """ "Client ids: SIRET 732 829 320 00074 · VAT FR44732829320" (a SIRET says the SIREN), or None."""
+    shown = [f"SIRET {siret}" if siret else f"SIREN {siren}" if siren else "",
+             tr.plain("VAT {number}", number=vat) if vat else ""]  # fmt: skip
+    return tr._("Client ids: {ids}", ids=" · ".join(s for s in shown if s)) if any(shown) else None
+
+
 def einvoice_facts(invoice: EInvoice, fields: Sequence[str]) -> dict[str, Any]:
     """What a /new draft keeps of an e-invoice (plain values: drafts are persisted as JSON)."""
     ids = invoice.buyer_ids
@@ -175,11 +182,8 @@ def einvoice_lines(tr: Translator, facts: Mapping[str, Any], freelancer_iban: st
     kind = {"cii": "Factur-X / CII", "ubl": "UBL"}.get(str(facts.get("syntax")), str(facts.get("syntax")))
     names = ", ".join(tr.plain(FIELDS[f]) for f in facts.get("fields") or () if f in FIELDS)
     out = [tr._("📄 From the e-invoice ({kind}): {fields}.", kind=kind, fields=names or "–")]
-    siren, siret, vat = facts.get("siren"), facts.get("siret"), facts.get("vat")
-    shown = [f"SIRET {siret}" if siret else f"SIREN {siren}" if siren else "",
-             tr.plain("VAT {number}", number=vat) if vat else ""]  # fmt: skip
-    if any(shown):
-        out.append(tr._("Client ids: {ids}", ids=" · ".join(s for s in shown if s)))
+    ids = client_ids_line(tr, facts.get("siren"), facts.get("siret"), facts.get("vat"))
+    out += [ids] if ids else []
     for value in facts.get("invalid_ids") or ():
         out.append(tr._("⚠️ {value} in the e-invoice is not a valid SIREN, SIRET or VAT number: not kept.",
                         value=value))  # fmt: skip
