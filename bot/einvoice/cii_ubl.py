@@ -102,7 +102,7 @@ def _amount(nodes: list[Element], currency: str, element: str) -> Money | None:
             )
         except (InvalidOperation, ValueError):
             raise EInvoiceError(
-                N_("{value!r} in {element} is not an amount"), value=text, element=element
+                N_("{value!r} in {element} is not an amount"), value=text[:40], element=element
             ) from None
     return None
 
@@ -112,7 +112,7 @@ def _currency(code: str | None) -> str:
     if not currency:
         raise EInvoiceError(N_("the invoice does not say its currency"))
     if not is_known_currency(currency):
-        raise EInvoiceError(N_("unknown currency {currency!r}"), currency=currency)
+        raise EInvoiceError(N_("unknown currency {currency!r}"), currency=currency[:12])
     return currency
 
 
@@ -122,7 +122,9 @@ def _date(text: str | None, fmt: str, element: str) -> date | None:
     try:
         return datetime.strptime(text.strip()[:10], fmt).date()
     except ValueError:
-        raise EInvoiceError(N_("{value!r} in {element} is not a date"), value=text, element=element) from None
+        raise EInvoiceError(
+            N_("{value!r} in {element} is not a date"), value=text[:40], element=element
+        ) from None
 
 
 def _legal_ids(candidates: list[tuple[str | None, str]]) -> tuple[LegalIds, tuple[str, ...]]:

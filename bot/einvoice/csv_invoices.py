@@ -221,11 +221,11 @@ def _row(
     currency = (cell("currency") or default_currency).upper()
     if len(currency) != 3 or not is_known_currency(currency):
         raise EInvoiceError(N_("unknown currency {currency!r} (expected a code such as EUR)"),
-                            where=where("currency"), currency=currency)  # fmt: skip
+                            where=where("currency"), currency=currency[:12])  # fmt: skip
     amount = _money(cell("amount"), currency, where("amount"))
     if amount.minor <= 0:
         raise EInvoiceError(N_("{value!r} is not an amount to be paid (expected 1 234,56 or 1200.00)"),
-                            where=where("amount"), value=cell("amount"))  # fmt: skip
+                            where=where("amount"), value=cell("amount")[:40])  # fmt: skip
     paid = 0
     if columns.balance and cell("balance"):
         balance = _money(cell("balance"), currency, where("balance"))
@@ -242,7 +242,7 @@ def _row(
     email = cell("email") or None
     if email and ("@" not in email or " " in email or len(email) > 254):
         raise EInvoiceError(N_("{value!r} is not an e-mail address (expected compta@acme.fr)"),
-                            where=where("email"), value=email)  # fmt: skip
+                            where=where("email"), value=email[:60])  # fmt: skip
     description = " ".join(cell("description").split())[:MAX_DESCRIPTION_LENGTH] or None
     return InvoiceRow(line, number, client, amount, issued, due, email, description, paid)
 
@@ -255,7 +255,7 @@ def _money(text: str, currency: str, where: str) -> Money:
         return Money.from_decimal(Decimal(value), currency)
     except (ValueError, ArithmeticError):
         raise EInvoiceError(N_("{value!r} is not an amount (expected 1 234,56 or 1200.00)"), where=where,
-                            value=text or "(empty)") from None  # fmt: skip
+                            value=text[:40] or "(empty)") from None  # fmt: skip
 
 
 def _date(text: str, where: str) -> date:
@@ -263,7 +263,7 @@ def _date(text: str, where: str) -> date:
         return parse_date(text)
     except ValueError:
         raise EInvoiceError(N_("{value!r} is not a date (expected 05/03/2026 or 2026-03-05)"), where=where,
-                            value=text or "(empty)") from None  # fmt: skip
+                            value=text[:40] or "(empty)") from None  # fmt: skip
 
 
 def csv_kind(data: bytes) -> str | None:

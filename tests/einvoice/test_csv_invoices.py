@@ -139,3 +139,10 @@ def test_wrong_columns() -> None:
 )
 def test_invoice_and_bank_csvs_are_told_apart_by_their_header(text: str, kind: str | None) -> None:
     assert csv_kind(text.encode()) == kind
+
+
+def test_a_huge_bad_cell_is_shown_short() -> None:
+    text = "Numéro;Client;Date;Échéance;Montant\n" + "F-1;ACME;01/02/2026;;" + "9x" * 5000 + "\n"
+    with pytest.raises(InvoiceCsvErrors) as caught:
+        read(text, columns=COLUMNS)
+    assert len(caught.value.message) < 200

@@ -139,7 +139,11 @@ def test_cli_import_invoices_dry_run_then_for_real(tmp_path: Path) -> None:
     dry = run("77", str(good), "--dry-run")
     assert dry.returncode == 0 and "30 invoices to create" in dry.stdout and "nothing was saved" in dry.stdout
     broken = run("77", str(bad))
-    assert broken.returncode == 2 and "line 13, column 'amount'" in broken.stderr and "Traceback" not in broken.stderr
+    assert (
+        broken.returncode == 2
+        and "line 13, column 'amount'" in broken.stderr
+        and "Traceback" not in broken.stderr
+    )
     done = run("77", str(good))
     assert done.returncode == 0 and "30 invoices imported" in done.stdout, done.stderr
     with sqlite3.connect(db) as conn:
