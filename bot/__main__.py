@@ -275,7 +275,7 @@ async def _import_invoices(config: Config, args: argparse.Namespace) -> str:
         if args.dry_run:
             text, _markup = einvoice_views.preview_view(tr, "cli", plan, plan_label(tr, freelancer.default_plan))
             return html.unescape(text) + "\n\n" + html.unescape(tr.plain("Trial run: nothing was saved."))
-        return html.unescape(einvoice_views.done_text(tr, plan))
+        return html.unescape(einvoice_views.done_text(tr, plan, reminders=not args.no_reminders))
     finally:
         await store.close()
 

@@ -143,8 +143,8 @@ async def on_button(update: Update, ctx: RelanceContext) -> None:
     ):
         ctx.drafts[DRAFT] = draft
         await _show(update, views.columns_view(tr, token, draft["name"], draft["columns"]))
-    elif action == "go":
-        await _import(update, ctx, freelancer, tr, draft)
+    elif action == "go" and parts[1:] in ([], ["off"]):
+        await _import(update, ctx, freelancer, tr, draft, reminders=parts[1:] != ["off"])
     else:
         await refuse_callback(update, tr, "unknown invoice CSV button")
 
@@ -163,7 +163,13 @@ def _set_column(draft: dict[str, Any], role: str, value: str) -> bool:
 
 
 async def _import(
-    update: Update, ctx: RelanceContext, freelancer: Freelancer, tr: Translator, draft: dict[str, Any]
+    update: Update,
+    ctx: RelanceContext,
+    freelancer: Freelancer,
+    tr: Translator,
+    draft: dict[str, Any],
+    *,
+    reminders: bool,
 ) -> None:
     query = update.callback_query
     if query is not None:
@@ -173,7 +179,7 @@ async def _import(
     try:
         plan = await import_invoices(
             ctx.store, freelancer, data, draft["name"], ctx.clock, today=local_today(freelancer, ctx.clock.now()),
-            invoice_changed=ctx.services.invoice_changed, columns=columns,
+            invoice_changed=ctx.services.invoice_changed, columns=columns, reminders=reminders,
         )  # fmt: skip
     except (EInvoiceError, ColumnsToConfirm, DuplicateNumberError) as exc:
         text = (views.errors_text(tr, draft["name"], exc) if isinstance(exc, EInvoiceError)
@@ -183,7 +189,7 @@ async def _import(
         return
     finally:
         ctx.drafts.pop(DRAFT, None)
-    await answer(update, views.done_text(tr, plan))
+    await answer(update, views.done_text(tr, plan, reminders=reminders))
 
 
 async def _as_bank_statement(

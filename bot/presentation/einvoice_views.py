@@ -149,13 +149,16 @@ def preview_view(
         return Html("\n".join(out)), None
     out += ["", tr._("Reminders: {plan}, as for an invoice added with /new.", plan=plan_name)]
     rows = [[(tr.plain_n("✅ Import {n} invoice", "✅ Import {n} invoices", n), cb("ic", token, "go"))],
+            [(tr.plain("Import with reminders off"), cb("ic", token, "go", "off"))],
             [(tr.plain("✖️ Cancel"), cb("ic", token, "stop"))]]  # fmt: skip
     return Html("\n".join(out)), keyboard(rows)
 
 
-def done_text(tr: Translator, plan: InvoiceImport) -> Html:
-    out = [tr.n_("✅ {n} invoice imported, reminders planned.", "✅ {n} invoices imported, reminders planned.",
-                 len(plan.created))]  # fmt: skip
+def done_text(tr: Translator, plan: InvoiceImport, *, reminders: bool = True) -> Html:
+    n = len(plan.created)
+    out = [tr.n_("✅ {n} invoice imported, reminders planned.", "✅ {n} invoices imported, reminders planned.", n)
+           if reminders else tr.n_("✅ {n} invoice imported, reminders off.", "✅ {n} invoices imported, reminders off.",
+                                   n)]  # fmt: skip
     if plan.new_clients:
         out.append(tr.n_("{n} client created.", "{n} clients created.", len(plan.new_clients)))
     out.append(tr._("See them with /invoices."))

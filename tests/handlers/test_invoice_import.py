@@ -53,7 +53,10 @@ async def test_unknown_columns_are_checked_once_with_buttons_and_remembered(h: H
     reply = await user.press("TTC")
     reply = await user.press("✅ Continue")
     assert "1 invoice to create" in reply.text and "Crèmerie Dupré" in reply.text
-    await user.press("✅ Import 1 invoice")
+    reply = await user.press("Import with reminders off")
+    assert "1 invoice imported, reminders off" in reply.text
+    saved = await h.store.db.fetchone("SELECT reminders_enabled FROM invoices")
+    assert not saved["reminders_enabled"]
     later = "Réf;Société;Émise le;TTC\nA-2;Crèmerie Dupré;06/11/2026;80,00\n".encode("cp1252")
     reply = await user.send_document("export2.csv", later, "text/csv")
     assert "1 invoice to create" in reply.text  # the columns were remembered
