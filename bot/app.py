@@ -52,6 +52,7 @@ from bot.handlers import (
     templates,
 )
 from bot.i18n import SUPPORTED, translator
+from bot.presentation import keyboards as kb
 from bot.storage.persistence import SqlitePersistence
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -94,13 +95,13 @@ def _profile_conversation() -> ConversationHandler[Any]:
         "profile",
         entry_points=[
             CommandHandler("start", profile.start, filters=filters.ChatType.PRIVATE),
-            CallbackQueryHandler(profile.change, pattern=r"^set:"),
+            CallbackQueryHandler(profile.change, pattern=kb.SET.pattern),
         ],
         states={
             profile.ASKING: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, profile.on_text),
-                CallbackQueryHandler(profile.on_pick, pattern=r"^pick:"),
-                CallbackQueryHandler(profile.on_skip, pattern=r"^skip$"),
+                CallbackQueryHandler(profile.on_pick, pattern=kb.PICK.pattern),
+                CallbackQueryHandler(profile.on_skip, pattern=kb.SKIP.pattern),
             ],
         },
     )
@@ -110,16 +111,16 @@ def _clients_conversation() -> ConversationHandler[Any]:
     return _conversation(
         "clients",
         entry_points=[
-            CallbackQueryHandler(clients.conversation.start_add, pattern=r"^cl:add$"),
-            CallbackQueryHandler(clients.conversation.start_rename, pattern=r"^cl:ren:"),
-            CallbackQueryHandler(clients.conversation.start_notes, pattern=r"^cl:notes:"),
-            CallbackQueryHandler(clients.conversation.start_add_contact, pattern=r"^cl:addct:"),
-            CallbackQueryHandler(clients.conversation.start_edit_contact, pattern=r"^cl:cted:"),
+            CallbackQueryHandler(clients.conversation.start_add, pattern=kb.CL_ADD.pattern),
+            CallbackQueryHandler(clients.conversation.start_rename, pattern=kb.CL_REN.pattern),
+            CallbackQueryHandler(clients.conversation.start_notes, pattern=kb.CL_NOTES.pattern),
+            CallbackQueryHandler(clients.conversation.start_add_contact, pattern=kb.CL_ADDCT.pattern),
+            CallbackQueryHandler(clients.conversation.start_edit_contact, pattern=kb.CL_CTED.pattern),
         ],
         states={
             clients.conversation.ASKING: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, clients.conversation.on_text),
-                CallbackQueryHandler(clients.conversation.on_skip, pattern=r"^cl:skip$"),
+                CallbackQueryHandler(clients.conversation.on_skip, pattern=kb.CL_SKIP.pattern),
                 # Any other button (another card, a page of the list…): the question is dropped, the button works.
                 CallbackQueryHandler(general.leave_for_command),
             ],
@@ -142,7 +143,7 @@ def _new_invoice_conversation() -> ConversationHandler[Any]:
             new_invoice.questions.ASK: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, new_invoice.conversation.on_text),
                 MessageHandler(filters.Document.ALL | filters.PHOTO, new_invoice.conversation.on_file),
-                CallbackQueryHandler(new_invoice.conversation.on_button, pattern=r"^nw:"),
+                CallbackQueryHandler(new_invoice.conversation.on_button, pattern=kb.family(kb.NEW_INVOICE)),
             ],
         },
     )
@@ -151,24 +152,24 @@ def _new_invoice_conversation() -> ConversationHandler[Any]:
 def _invoice_conversations() -> list[ConversationHandler[Any]]:
     payment = _conversation(
         "payment",
-        entry_points=[CallbackQueryHandler(invoices.start_partial, pattern=r"^inv:part:")],
+        entry_points=[CallbackQueryHandler(invoices.start_partial, pattern=kb.INV_PART.pattern)],
         states={
             invoices.ASK_AMOUNT: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_amount),
-                CallbackQueryHandler(invoices.on_amount, pattern=r"^pay:(all|amt:[0-9]{1,15})$"),
+                CallbackQueryHandler(invoices.on_amount, pattern=kb.either(kb.PAY_ALL, kb.PAY_AMT)),
             ],
             invoices.ASK_DATE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_date),
-                CallbackQueryHandler(invoices.on_date, pattern=r"^pay:date:"),
+                CallbackQueryHandler(invoices.on_date, pattern=kb.PAY_DATE.pattern),
             ],
         },
     )
     edit = _conversation(
         "invoice_edit",
-        entry_points=[CallbackQueryHandler(invoices.start_edit, pattern=r"^inv:edit:")],
+        entry_points=[CallbackQueryHandler(invoices.start_edit, pattern=kb.INV_EDIT.pattern)],
         states={
             invoices.ASK_FIELD: [
-                CallbackQueryHandler(invoices.pick_edit_field, pattern=r"^ied:"),
+                CallbackQueryHandler(invoices.pick_edit_field, pattern=kb.IED.pattern),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, invoices.on_edit_value),
             ],
         },
@@ -182,28 +183,28 @@ def _client_conversations() -> list[ConversationHandler[Any]]:
     client = _conversation(
         "client_action",
         entry_points=[
-            CallbackQueryHandler(client_actions.conversation.start_paid, pattern=r"^cp:paid:"),
-            CallbackQueryHandler(client_actions.conversation.start_more_time, pattern=r"^cp:more:"),
-            CallbackQueryHandler(client_actions.conversation.start_question, pattern=r"^cp:ask:"),
+            CallbackQueryHandler(client_actions.conversation.start_paid, pattern=kb.CP_PAID.pattern),
+            CallbackQueryHandler(client_actions.conversation.start_more_time, pattern=kb.CP_MORE.pattern),
+            CallbackQueryHandler(client_actions.conversation.start_question, pattern=kb.CP_ASK.pattern),
         ],
         states={
             client_actions.conversation.ASK_PAID_DATE: [
-                CallbackQueryHandler(client_actions.conversation.on_paid_day, pattern=r"^cp:day:"),
+                CallbackQueryHandler(client_actions.conversation.on_paid_day, pattern=kb.CP_DAY.pattern),
                 MessageHandler(typed, client_actions.conversation.on_paid_date),
             ],
             client_actions.conversation.ASK_PROOF: [
                 MessageHandler(
                     typed | filters.PHOTO | filters.Document.ALL, client_actions.conversation.on_proof
                 ),
-                CallbackQueryHandler(client_actions.conversation.on_proof, pattern=r"^cp:skip$"),
+                CallbackQueryHandler(client_actions.conversation.on_proof, pattern=kb.CP_SKIP.pattern),
             ],
             client_actions.conversation.ASK_NEW_DATE: [
-                CallbackQueryHandler(client_actions.conversation.on_new_day, pattern=r"^cp:day:"),
+                CallbackQueryHandler(client_actions.conversation.on_new_day, pattern=kb.CP_DAY.pattern),
                 MessageHandler(typed, client_actions.conversation.on_new_date),
             ],
             client_actions.conversation.ASK_NOTE: [
                 MessageHandler(typed, client_actions.conversation.on_note),
-                CallbackQueryHandler(client_actions.conversation.on_note, pattern=r"^cp:skip$"),
+                CallbackQueryHandler(client_actions.conversation.on_note, pattern=kb.CP_SKIP.pattern),
             ],
             client_actions.conversation.ASK_QUESTION: [
                 MessageHandler(typed, client_actions.conversation.on_question)
@@ -212,7 +213,7 @@ def _client_conversations() -> list[ConversationHandler[Any]]:
     )
     reply = _conversation(
         "client_reply",
-        entry_points=[CallbackQueryHandler(client_requests.start_reply, pattern=r"^cr:reply:")],
+        entry_points=[CallbackQueryHandler(client_requests.start_reply, pattern=kb.CR_REPLY.pattern)],
         states={client_requests.REPLY: [MessageHandler(typed, client_requests.on_reply)]},
     )
     return [client, reply]
@@ -220,38 +221,36 @@ def _client_conversations() -> list[ConversationHandler[Any]]:
 
 def _invoice_buttons() -> list[CallbackQueryHandler[Any, Any]]:
     routes = {
-        "list": invoices.list_invoices,
-        "filter": invoices.choose_client_filter,
-        "card": invoices.card,
-        "paid": invoices.mark_paid,
-        "undo": invoices.undo,
-        "pause": invoices.set_paused,
-        "resume": invoices.set_paused,
-        "cancel": invoices.ask_cancel,
-        "cancelok": invoices.confirm_cancel,
+        kb.INV_LIST: invoices.list_invoices,
+        kb.INV_FILTER: invoices.choose_client_filter,
+        kb.INV_CARD: invoices.card,
+        kb.INV_PAID: invoices.mark_paid,
+        kb.INV_UNDO: invoices.undo,
+        kb.INV_PAUSE: invoices.set_paused,
+        kb.INV_RESUME: invoices.set_paused,
+        kb.INV_CANCEL: invoices.ask_cancel,
+        kb.INV_CANCELOK: invoices.confirm_cancel,
     }
-    return [
-        CallbackQueryHandler(callback, pattern=rf"^inv:{action}(:|$)") for action, callback in routes.items()
-    ]
+    return [CallbackQueryHandler(callback, pattern=button.pattern) for button, callback in routes.items()]
 
 
 def _reminder_conversations() -> list[ConversationHandler[Any]]:
     plan = _conversation(
         "plan",
-        entry_points=[CallbackQueryHandler(plans.start_custom, pattern=r"^pl:custom:")],
+        entry_points=[CallbackQueryHandler(plans.start_custom, pattern=kb.PL_CUSTOM.pattern)],
         states={plans.ASK_PLAN: [MessageHandler(filters.TEXT & ~filters.COMMAND, plans.on_custom)]},
     )
     template = _conversation(
         "templates",
         entry_points=[
-            CallbackQueryHandler(templates.start_edit, pattern=r"^tp:edit:"),
-            CallbackQueryHandler(templates.start_edit_for_reminder, pattern=r"^rp:text:"),
+            CallbackQueryHandler(templates.start_edit, pattern=kb.TP_EDIT.pattern),
+            CallbackQueryHandler(templates.start_edit_for_reminder, pattern=kb.RP_TEXT.pattern),
         ],
         states={
             templates.EDITING: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, templates.on_text),
-                CallbackQueryHandler(templates.save, pattern=r"^tp:save$"),
-                CallbackQueryHandler(templates.discard, pattern=r"^tp:cancel$"),
+                CallbackQueryHandler(templates.save, pattern=kb.TP_SAVE.pattern),
+                CallbackQueryHandler(templates.discard, pattern=kb.TP_CANCEL.pattern),
             ],
         },
     )
@@ -261,18 +260,18 @@ def _reminder_conversations() -> list[ConversationHandler[Any]]:
 def _reminder_handlers() -> list[Any]:
     """The freelancer's side of reminders: plans, texts, the card's buttons, history, the evening preview."""
     return [
-        CallbackQueryHandler(plans.show_picker, pattern=r"^pl:show:"),
-        CallbackQueryHandler(plans.choose, pattern=r"^pl:set:"),
+        CallbackQueryHandler(plans.show_picker, pattern=kb.PL_SHOW.pattern),
+        CallbackQueryHandler(plans.choose, pattern=kb.PL_SET.pattern),
         CommandHandler("templates", templates.list_templates),
-        CallbackQueryHandler(templates.list_templates, pattern=r"^tp:list$"),
-        CallbackQueryHandler(templates.reset, pattern=r"^tp:reset:"),
-        CallbackQueryHandler(reminders.remind_now, pattern=r"^rm:now:"),
-        CallbackQueryHandler(reminders.send_test, pattern=r"^rm:test:"),
-        CallbackQueryHandler(reminders.history_button, pattern=r"^rm:hist:"),
-        CallbackQueryHandler(reminders.schedule_button, pattern=r"^rm:sched:"),
+        CallbackQueryHandler(templates.list_templates, pattern=kb.TP_LIST.pattern),
+        CallbackQueryHandler(templates.reset, pattern=kb.TP_RESET.pattern),
+        CallbackQueryHandler(reminders.remind_now, pattern=kb.RM_NOW.pattern),
+        CallbackQueryHandler(reminders.send_test, pattern=kb.RM_TEST.pattern),
+        CallbackQueryHandler(reminders.history_button, pattern=kb.RM_HIST.pattern),
+        CallbackQueryHandler(reminders.schedule_button, pattern=kb.RM_SCHED.pattern),
         CommandHandler("history", reminders.history_command),
         CommandHandler("schedule", reminders.schedule_command),
-        CallbackQueryHandler(reminders.preview_action, pattern=r"^rp:(skip|later|ok):"),
+        CallbackQueryHandler(reminders.preview_action, pattern=kb.either(kb.RP_SKIP, kb.RP_LATER, kb.RP_OK)),
     ]
 
 
@@ -398,35 +397,35 @@ def build_application(
     for button in _invoice_buttons():
         app.add_handler(button)
     app.add_handler(CommandHandler("settings", profile.settings))
-    app.add_handler(CallbackQueryHandler(profile.toggle_copy_me, pattern=r"^mail:copy$"))
-    app.add_handler(CallbackQueryHandler(profile.send_test_email, pattern=r"^mail:test$"))
+    app.add_handler(CallbackQueryHandler(profile.toggle_copy_me, pattern=kb.MAIL_COPY.pattern))
+    app.add_handler(CallbackQueryHandler(profile.send_test_email, pattern=kb.MAIL_TEST.pattern))
     app.add_handler(CommandHandler("overdue", summary.overdue))
-    app.add_handler(CallbackQueryHandler(summary.overdue, pattern=r"^ov:page:"))
+    app.add_handler(CallbackQueryHandler(summary.overdue, pattern=kb.OV_PAGE.pattern))
     app.add_handler(CommandHandler("export", summary.export))
     app.add_handler(CommandHandler("stats", stats.stats_command))
-    app.add_handler(CallbackQueryHandler(stats.show_button, pattern=r"^st:show:"))
-    app.add_handler(CallbackQueryHandler(stats.on_period, pattern=r"^st:(month|quarter|year|all):"))
+    app.add_handler(CallbackQueryHandler(stats.show_button, pattern=kb.ST_SHOW.pattern))
+    app.add_handler(CallbackQueryHandler(stats.on_period, pattern=kb.either(*kb.ST_PERIODS.values())))
     app.add_handler(CommandHandler("clients", clients.listing.list_clients))
-    app.add_handler(CallbackQueryHandler(clients.listing.on_page, pattern=r"^cl:page:"))
-    app.add_handler(CallbackQueryHandler(clients.card.show_card, pattern=r"^cl:card:"))
-    app.add_handler(CallbackQueryHandler(clients.card.toggle_b2b, pattern=r"^cl:b2b:"))
-    app.add_handler(CallbackQueryHandler(clients.card.ask_language, pattern=r"^cl:lang:"))
-    app.add_handler(CallbackQueryHandler(clients.card.set_language, pattern=r"^cl:setlang:"))
-    app.add_handler(CallbackQueryHandler(clients.card.ask_delete, pattern=r"^cl:del:"))
-    app.add_handler(CallbackQueryHandler(clients.card.confirm_delete, pattern=r"^cl:delok:"))
-    app.add_handler(CallbackQueryHandler(clients.card.remove_contact, pattern=r"^cl:ctdel:"))
-    app.add_handler(CallbackQueryHandler(clients.card.cycle_channel, pattern=r"^cl:chan:"))
-    app.add_handler(CallbackQueryHandler(clients.card.invite_contact, pattern=r"^cl:invite:"))
-    app.add_handler(CallbackQueryHandler(clients.card.invite_new_contact, pattern=r"^cl:invnew:"))
-    app.add_handler(CallbackQueryHandler(clients.card.revoke_invitation, pattern=r"^cl:revoke:"))
-    app.add_handler(CallbackQueryHandler(invitations.confirm, pattern=r"^iv:yes:"))
-    app.add_handler(CallbackQueryHandler(invitations.decline, pattern=r"^iv:no:"))
-    app.add_handler(CallbackQueryHandler(client_actions.menu.menu, pattern=r"^cp:menu$"))
-    app.add_handler(CallbackQueryHandler(client_actions.menu.show_invoice, pattern=r"^cp:inv:"))
-    app.add_handler(CallbackQueryHandler(client_actions.menu.stop_reminders, pattern=r"^cp:stop:"))
-    app.add_handler(CallbackQueryHandler(client_actions.menu.how_to_pay, pattern=r"^cp:pay:"))
-    app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=r"^cr:(ok|no):"))
-    app.add_handler(CallbackQueryHandler(reminders.decide, pattern=r"^rem:(go|skip|again):"))
+    app.add_handler(CallbackQueryHandler(clients.listing.on_page, pattern=kb.CL_PAGE.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.show_card, pattern=kb.CL_CARD.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.toggle_b2b, pattern=kb.CL_B2B.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.ask_language, pattern=kb.CL_LANG.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.set_language, pattern=kb.CL_SETLANG.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.ask_delete, pattern=kb.CL_DEL.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.confirm_delete, pattern=kb.CL_DELOK.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.remove_contact, pattern=kb.CL_CTDEL.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.cycle_channel, pattern=kb.CL_CHAN.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.invite_contact, pattern=kb.CL_INVITE.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.invite_new_contact, pattern=kb.CL_INVNEW.pattern))
+    app.add_handler(CallbackQueryHandler(clients.card.revoke_invitation, pattern=kb.CL_REVOKE.pattern))
+    app.add_handler(CallbackQueryHandler(invitations.confirm, pattern=kb.IV_YES.pattern))
+    app.add_handler(CallbackQueryHandler(invitations.decline, pattern=kb.IV_NO.pattern))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.menu, pattern=kb.CP_MENU.pattern))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.show_invoice, pattern=kb.CP_INV.pattern))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.stop_reminders, pattern=kb.CP_STOP.pattern))
+    app.add_handler(CallbackQueryHandler(client_actions.menu.how_to_pay, pattern=kb.CP_PAY.pattern))
+    app.add_handler(CallbackQueryHandler(client_requests.decide, pattern=kb.either(kb.CR_OK, kb.CR_NO)))
+    app.add_handler(CallbackQueryHandler(reminders.decide, pattern=kb.either(kb.REM_GO, kb.REM_SKIP, kb.REM_AGAIN)))
     for conversation in _reminder_conversations():
         app.add_handler(conversation)
     for handler in _reminder_handlers():
@@ -440,7 +439,7 @@ def build_application(
     for handler in disputes.handlers(_conversation):
         app.add_handler(handler)
     app.add_handler(CommandHandler("deletemydata", account.ask_delete))
-    app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=r"^acc:(delete|keep)$"))
+    app.add_handler(CallbackQueryHandler(account.confirm_delete, pattern=kb.either(kb.ACC_DELETE, kb.ACC_KEEP)))
     app.add_handler(CommandHandler("help", general.help_command))
     app.add_handler(CommandHandler("cancel", general.nothing_to_cancel))
     # Last of all commands: a conversation that does not handle a command ends and passes it on

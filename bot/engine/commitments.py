@@ -21,7 +21,7 @@ from bot.channels.telegram import Outcome, send_telegram
 from bot.context import Services
 from bot.domain.instalments import InstalmentDue, first_missed, shifted_dates
 from bot.engine.calls import pause_for_promise
-from bot.engine.planner import instalments_due
+from bot.engine.planner import PROPOSAL_HOLD, instalments_due
 from bot.i18n import translator
 from bot.presentation.commitment_views import missed_buttons, missed_text
 from bot.storage import Freelancer, Invoice
@@ -30,6 +30,8 @@ from bot.storage.disputes import Dispute
 from bot.storage.payment_plans import PaymentPlan
 
 log = logging.getLogger(__name__)
+UNDECIDED_AFTER = timedelta(days=7)
+"""A missed instalment the freelancer has not decided about resumes the escalation after this long."""
 MISSED_GRACE_DAYS = 3
 """Days after a missed instalment's reminder before the freelancer is asked what to do."""
 
@@ -92,9 +94,12 @@ async def give_more_time(services: Services, plan: PaymentPlan, invoice: Invoice
 
 
 async def sweep_plans(services: Services, bot: ExtBot[Any]) -> int:
-    """Running plans with an instalment missed despite its reminder: ask the freelancer, once."""
+    """Running plans with an instalment missed despite its reminder: ask the freelancer, once. And
+    nothing waits forever: a client's proposal unanswered for 5 days lets the reminders resume (it can
+    still be accepted), a missed instalment undecided for 7 days resumes the escalation."""
     asked = 0
     store, now = services.store, services.clock.now()
+    await _unblock(services, bot, now)
     for plan in await store.payment_plans.running():
         invoice = await store.invoices.get_any(plan.invoice_id)
         freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
@@ -122,6 +127,28 @@ async def sweep_plans(services: Services, bot: ExtBot[Any]) -> int:
             )
         asked += 1
     return asked
+
+
+async def _unblock(services: Services, bot: ExtBot[Any], now: datetime) -> None:
+    store = services.store
+    for plan in await store.payment_plans.waiting_since("proposed", now - PROPOSAL_HOLD):
+        invoice = await store.invoices.get_any(plan.invoice_id)
+        if plan.proposed_by != "client" or invoice is None or not invoice.is_open:
+            continue
+        if not any(r.status == "planned" for r in await store.reminders.for_invoice(invoice.id)):
+            await services.invoice_changed(invoice)  # the planner no longer holds them
+    for plan in await store.payment_plans.waiting_since("missed", now - UNDECIDED_AFTER):
+        invoice = await store.invoices.get_any(plan.invoice_id)
+        freelancer = await store.freelancers.get(invoice.freelancer_id) if invoice else None
+        if invoice is None or freelancer is None or not await resume_escalation(services, plan, invoice):
+            continue
+        tr = translator(freelancer.language)
+        text = tr._(
+            "▶️ No decision for a week about the missed instalment of {number}: the usual reminders resume on the "
+            "whole balance ({balance}).",
+            number=invoice.number, balance=tr.money(invoice.balance_minor, invoice.currency),
+        )  # fmt: skip
+        await send_telegram(bot, freelancer.telegram_user_id, text)
 
 
 async def _reminded_long_enough(

@@ -42,9 +42,10 @@ from bot.domain.plans import Tone
 from bot.engine.planner import instalments_due
 from bot.i18n import Translator, translator
 from bot.presentation import charts, late_amounts
+from bot.presentation import keyboards as kb
 from bot.presentation.call_script import call_buttons, call_contact, notice_buttons, render_call_script
 from bot.presentation.client_buttons import reminder_buttons
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation.keyboards import keyboard
 from bot.presentation.reminder_email import invoice_attachment, reminder_email, thread_key
 from bot.presentation.reminder_text import (
     ReminderText,
@@ -577,8 +578,8 @@ class Dispatcher:
     # Telling the freelancer ---------------------------------------------------------------------
     def _invoice_buttons(self, job: Job) -> InlineKeyboardMarkup:
         tr = translator(job.freelancer.language)
-        return keyboard([[(tr.plain("✅ Mark paid"), cb("inv", "paid", job.invoice.id)),
-                          (tr.plain("⏸ Pause reminders"), cb("inv", "pause", job.invoice.id))]])  # fmt: skip
+        return keyboard([[(tr.plain("✅ Mark paid"), kb.INV_PAID(job.invoice.id)),
+                          (tr.plain("⏸ Pause reminders"), kb.INV_PAUSE(job.invoice.id))]])  # fmt: skip
 
     async def _tell(
         self, freelancer: Freelancer, text: str, markup: InlineKeyboardMarkup | None = None
@@ -615,7 +616,7 @@ class Dispatcher:
             number=job.invoice.number, client=job.client.name,
         )  # fmt: skip
         await self._tell(
-            job.freelancer, text, keyboard([[(tr.plain("Send again"), cb("rem", "again", job.reminder.id))]])
+            job.freelancer, text, keyboard([[(tr.plain("Send again"), kb.REM_AGAIN(job.reminder.id))]])
         )
 
     async def _report_failed(self, job: Job, reason: str) -> None:
@@ -655,8 +656,8 @@ class Dispatcher:
             )
         rows = [
             [
-                (tr.plain("Send now"), cb("rem", "go", job.reminder.id)),
-                (tr.plain("Skip"), cb("rem", "skip", job.reminder.id)),
+                (tr.plain("Send now"), kb.REM_GO(job.reminder.id)),
+                (tr.plain("Skip"), kb.REM_SKIP(job.reminder.id)),
             ]
         ]
         await self._tell(job.freelancer, text, keyboard(rows))
@@ -736,7 +737,7 @@ class Dispatcher:
         tr = translator(freelancer.language)
         if freelancer.digest_chart:
             await self._send_ageing_chart(freelancer, tr, today)
-        stats_button = keyboard([[(tr.plain("📊 Stats"), cb("st", "show", freelancer.id))]])
+        stats_button = keyboard([[(tr.plain("📊 Stats"), kb.ST_SHOW(freelancer.id))]])
         await self._tell(freelancer, render_digest(tr, tz, today, overdue, sent, due_soon), stats_button)
         return True
 

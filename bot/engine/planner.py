@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -21,6 +21,8 @@ from bot.storage.payment_plans import PaymentPlan
 from bot.storage.reminders import FINISHED, PlannedRow
 
 log = logging.getLogger(__name__)
+PROPOSAL_HOLD = timedelta(days=5)
+"""A client's payment plan holds the reminders this long at most while the freelancer has not answered."""
 
 
 def effective_plan(invoice: Invoice, client: Client | None, freelancer: Freelancer) -> Plan:
@@ -51,7 +53,11 @@ class ReminderPlanner:
         payment_plan = await self.store.payment_plans.current(invoice.id) if invoice.is_open else None
         waiting = payment_plan is not None and (
             payment_plan.status == "missed"
-            or (payment_plan.status == "proposed" and payment_plan.proposed_by == "client")
+            or (
+                payment_plan.status == "proposed"
+                and payment_plan.proposed_by == "client"
+                and self.clock.now().timestamp() - payment_plan.created_at < PROPOSAL_HOLD.total_seconds()
+            )
         )
         if (
             not invoice.is_open

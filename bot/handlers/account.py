@@ -7,7 +7,8 @@ import logging
 from telegram import Update
 
 from bot.context import RelanceContext
-from bot.handlers.common import answer, cb, freelancer_of, keyboard, tr_for
+from bot.handlers.common import answer, freelancer_of, keyboard, tr_for
+from bot.presentation import keyboards as kb
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,8 @@ async def ask_delete(update: Update, ctx: RelanceContext) -> None:
         return
     rows = [
         [
-            (tr.plain("Yes, delete everything"), cb("acc", "delete")),
-            (tr.plain("No, keep it"), cb("acc", "keep")),
+            (tr.plain("Yes, delete everything"), kb.ACC_DELETE()),
+            (tr.plain("No, keep it"), kb.ACC_KEEP()),
         ]
     ]
     text = tr._(
@@ -36,7 +37,7 @@ async def confirm_delete(update: Update, ctx: RelanceContext) -> None:
     tr = tr_for(update, ctx, freelancer)
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    if query.data != cb("acc", "delete"):
+    if query.data != kb.ACC_DELETE():
         await query.answer()
         await query.edit_message_text(tr._("Nothing was deleted."))
         return

@@ -18,8 +18,9 @@ from bot.domain.contact_details import (
     parse_phone,
     phone_example,
 )
-from bot.handlers.common import answer, cb, keyboard, owned_by_button, tr_for
+from bot.handlers.common import answer, keyboard, owned_by_button, tr_for
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.presentation.contact_views import ADDRESS_EXAMPLE, read_address, show_address, show_phone
 
 END = ConversationHandler.END
@@ -51,7 +52,7 @@ def phone_problem(tr: Translator, error: PhoneError, region: str) -> Html:
 
 
 def _back(tr: Translator, client_id: int) -> Any:
-    return keyboard([[(tr.plain("◀ Back to the client"), cb("cl", "card", client_id))]])
+    return keyboard([[(tr.plain("◀ Back to the client"), kb.CL_CARD(client_id))]])
 
 
 async def start_client_address(update: Update, ctx: RelanceContext) -> str | int:
@@ -73,7 +74,7 @@ async def start_client_address(update: Update, ctx: RelanceContext) -> str | int
         name=client.name,
         example=ADDRESS_EXAMPLE,
     )
-    buttons = [[(tr.plain("Remove the address"), cb("ad", "clear"))]] if client.postal_address else []
+    buttons = [[(tr.plain("Remove the address"), kb.AD_CLEAR())]] if client.postal_address else []
     await answer(update, Html(f"{text} {current}".strip()), keyboard(buttons))
     return ASK_CLIENT_ADDRESS
 
@@ -115,7 +116,7 @@ async def start_phone(update: Update, ctx: RelanceContext) -> str | int:
     )
     if contact.phone:
         text = Html(f"{text} " + tr._("For now it is: {phone}.", phone=show_phone(contact.phone)))
-    buttons = [[(tr.plain("Remove the number"), cb("ad", "clear"))]] if contact.phone else []
+    buttons = [[(tr.plain("Remove the number"), kb.AD_CLEAR())]] if contact.phone else []
     await answer(update, text, keyboard(buttons))
     return ASK_PHONE
 

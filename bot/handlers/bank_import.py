@@ -41,6 +41,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Html, Translator
 from bot.presentation import bank_views
+from bot.presentation import keyboards as kb
 from bot.storage import Freelancer, Invoice
 from bot.storage.bank import StoredLine
 
@@ -59,9 +60,9 @@ def looks_like_statement_name(file_name: str) -> bool:
 def handlers() -> list[Any]:
     return [
         CommandHandler("bank", waiting_lines),
-        CallbackQueryHandler(on_csv_button, pattern=r"^bk:csv:"),
-        CallbackQueryHandler(invoice_import.on_button, pattern=r"^ic:"),
-        CallbackQueryHandler(on_line_button, pattern=r"^bk:(ok|alt|pick|no|unno|back|undo):"),
+        CallbackQueryHandler(on_csv_button, pattern=kb.BK_CSV.pattern),
+        CallbackQueryHandler(invoice_import.on_button, pattern=kb.IC.pattern),
+        CallbackQueryHandler(on_line_button, pattern=kb.either(kb.BK_OK, kb.BK_ALT, kb.BK_PICK, kb.BK_NO, kb.BK_UNNO, kb.BK_BACK, kb.BK_UNDO)),
     ]
 
 

@@ -20,6 +20,7 @@ from bot.engine.calls import pause_for_promise
 from bot.handlers.common import answer, freelancer_of, owned_invoice, tr_for
 from bot.handlers.invoices import mark_paid
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.presentation.views import date_problem, local_today
 from bot.storage import Freelancer, Invoice
 
@@ -170,11 +171,11 @@ def handlers(conversation: Any) -> list[Any]:
     and the other two buttons."""
     promise = conversation(
         "call_promise",
-        entry_points=[CallbackQueryHandler(start_promise, pattern=r"^call:prom:")],
+        entry_points=[CallbackQueryHandler(start_promise, pattern=kb.CALL_PROM.pattern)],
         states={ASK_PROMISED_DATE: [MessageHandler(filters.TEXT & ~filters.COMMAND, on_promised_date)]},
     )
     return [
         promise,
-        CallbackQueryHandler(no_answer, pattern=r"^call:none:"),
-        CallbackQueryHandler(paid, pattern=r"^call:paid:"),
+        CallbackQueryHandler(no_answer, pattern=kb.CALL_NONE.pattern),
+        CallbackQueryHandler(paid, pattern=kb.CALL_PAID.pattern),
     ]

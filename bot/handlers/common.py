@@ -12,7 +12,6 @@ from telegram.error import BadRequest
 from bot.context import RelanceContext
 from bot.i18n import Translator, locale_from_telegram, translator
 from bot.presentation.keyboards import CALLBACK_DATA_LIMIT as CALLBACK_DATA_LIMIT
-from bot.presentation.keyboards import cb as cb
 from bot.presentation.keyboards import chunk as chunk
 from bot.presentation.keyboards import keyboard as keyboard
 from bot.presentation.keyboards import nonempty

@@ -31,8 +31,9 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import Invalid
 from bot.i18n import Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.commitment_views import DISPUTE_REASONS, dispute_text, reason_label, resolve_buttons
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation.keyboards import keyboard
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import amount_problem
 from bot.storage import Client, Freelancer, Invoice
@@ -68,7 +69,7 @@ async def start(update: Update, ctx: RelanceContext) -> str | int:
         )
         return END
     ctx.drafts[DRAFT] = {"invoice_id": invoice.id}
-    rows = [[(tr.plain(label), cb("dq", reason))] for reason, label in DISPUTE_REASONS.items()]
+    rows = [[(tr.plain(label), kb.DQ_REASON(reason))] for reason, label in DISPUTE_REASONS.items()]
     await answer(
         update,
         tr._(
@@ -120,7 +121,7 @@ async def on_reason(update: Update, ctx: RelanceContext) -> str | int:
                 reason=reason_label(tr, reason),
                 freelancer=side.freelancer.name,
             ),  # fmt: skip
-            keyboard([[(tr.plain("Skip"), cb("dq", "skip"))]]),
+            keyboard([[(tr.plain("Skip"), kb.DQ_SKIP())]]),
         )
     return ASK_DETAILS
 
@@ -145,7 +146,7 @@ async def on_details(update: Update, ctx: RelanceContext) -> str | int:
             "You may send a photo or a PDF that shows the problem (a delivery note, a proof of payment), or tap "
             "Skip."
         ),  # fmt: skip
-        keyboard([[(tr.plain("Skip"), cb("dq", "skip"))]]),
+        keyboard([[(tr.plain("Skip"), kb.DQ_SKIP())]]),
     )
     return ASK_FILE
 
@@ -169,7 +170,7 @@ async def on_file(update: Update, ctx: RelanceContext) -> str | int:
     attachment = None if update.callback_query else _attachment(update)
     if update.callback_query is None and attachment is None:
         await answer(update, tr._("Please send a photo or a PDF, or tap Skip."),
-                     keyboard([[(tr.plain("Skip"), cb("dq", "skip"))]]))  # fmt: skip
+                     keyboard([[(tr.plain("Skip"), kb.DQ_SKIP())]]))  # fmt: skip
         return ASK_FILE
     ctx.drafts.pop(DRAFT, None)
     dispute = await open_dispute(
@@ -422,18 +423,18 @@ def handlers(conversation: Any) -> list[Any]:
     typed_text = filters.TEXT & ~filters.COMMAND
     client = conversation(
         "dispute",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^cp:disp:")],
+        entry_points=[CallbackQueryHandler(start, pattern=kb.CP_DISP.pattern)],
         states={
             ASK_REASON: [
-                CallbackQueryHandler(on_reason, pattern=r"^dq:"),
+                CallbackQueryHandler(on_reason, pattern=kb.DQ_REASON.pattern),
                 MessageHandler(typed_text, on_reason),
             ],
             ASK_DETAILS: [
-                CallbackQueryHandler(on_details, pattern=r"^dq:skip$"),
+                CallbackQueryHandler(on_details, pattern=kb.DQ_SKIP.pattern),
                 MessageHandler(typed_text, on_details),
             ],
             ASK_FILE: [
-                CallbackQueryHandler(on_file, pattern=r"^dq:skip$"),
+                CallbackQueryHandler(on_file, pattern=kb.DQ_SKIP.pattern),
                 MessageHandler(typed_text | filters.PHOTO | filters.Document.ALL, on_file),
             ],
         },
@@ -441,12 +442,12 @@ def handlers(conversation: Any) -> list[Any]:
     resolve = conversation(
         "dispute_resolve",
         entry_points=[
-            CallbackQueryHandler(start_fix, pattern=r"^dr:fix:"),
-            CallbackQueryHandler(start_explain, pattern=r"^dr:explain:"),
+            CallbackQueryHandler(start_fix, pattern=kb.DR_FIX.pattern),
+            CallbackQueryHandler(start_explain, pattern=kb.DR_EXPLAIN.pattern),
         ],
         states={
             ASK_CORRECTION: [MessageHandler(typed_text | filters.Document.PDF, on_correction)],
             ASK_EXPLANATION: [MessageHandler(typed_text, on_explanation)],
         },
     )
-    return [client, resolve, CallbackQueryHandler(cancel_invoice, pattern=r"^dr:cancel:")]
+    return [client, resolve, CallbackQueryHandler(cancel_invoice, pattern=kb.DR_CANCEL.pattern)]

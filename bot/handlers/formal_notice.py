@@ -7,7 +7,6 @@ and, after an explicit confirmation, e-mails it to the client's contacts with th
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +30,6 @@ from bot.domain.formal_notice import (
 )
 from bot.handlers.common import (
     answer,
-    cb,
     cb_parts,
     freelancer_of,
     keyboard,
@@ -40,10 +38,11 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import Html, Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.contact_views import ADDRESS_EXAMPLE, read_address
 from bot.presentation.formal_notice_pdf import file_name, preview_png, render_pdf
-from bot.presentation.reminder_email import one_line, thread_key
+from bot.presentation.reminder_email import letter_html, one_line, thread_key, why_and_how_to_reply
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import local_today
 from bot.storage import Client, Freelancer, Invoice
@@ -136,7 +135,7 @@ async def _ask_deadline(
         low=MIN_DEADLINE_DAYS, high=MAX_DEADLINE_DAYS,
     )  # fmt: skip
     buttons = [
-        [(tr.plain_n("{n} day", "{n} days", days), cb("fn", "days", days)) for days in DEADLINE_CHOICES]
+        [(tr.plain_n("{n} day", "{n} days", days), kb.FN_DAYS(days)) for days in DEADLINE_CHOICES]
     ]
     await answer(update, Html(f"{problem}\n{question}") if problem else question, keyboard(buttons))
 
@@ -275,8 +274,8 @@ async def _after_buttons(
 ) -> Any:
     rows = []
     if ctx.services.smtp is not None and _emails(await ctx.store.clients.contacts(client.id)):
-        rows.append([(tr.plain("✉️ Send to the client by e-mail"), cb("fn", "mail", record.id))])
-    rows.append([(tr.plain("✅ Done"), cb("fn", "done", record.id))])
+        rows.append([(tr.plain("✉️ Send to the client by e-mail"), kb.FN_MAIL(record.id))])
+    rows.append([(tr.plain("✅ Done"), kb.FN_DONE(record.id))])
     return keyboard(rows)
 
 
@@ -343,8 +342,8 @@ async def ask_email(update: Update, ctx: RelanceContext) -> None:
         keyboard(
             [
                 [
-                    (tr.plain("Yes, send it"), cb("fn", "mailok", record.id)),
-                    (tr.plain("No"), cb("fn", "done", record.id)),
+                    (tr.plain("Yes, send it"), kb.FN_MAILOK(record.id)),
+                    (tr.plain("No"), kb.FN_DONE(record.id)),
                 ]
             ]
         ),  # fmt: skip
@@ -399,8 +398,13 @@ async def notice_email(
         number=invoice.number, amount=ctr.money(notice.total_minor, notice.currency),
         deadline=ctr.date(notice.deadline, "long"), freelancer=notice.creditor.name,
     )  # fmt: skip
-    body = html.escape(text).replace("\n", "<br>\n")
-    page = f'<!DOCTYPE html>\n<html lang="{notice.language}"><head><meta charset="utf-8"></head><body><p>{body}</p></body></html>\n'
+    paragraphs = tuple(p.strip() for p in text.split("\n\n") if p.strip())
+    footer = why_and_how_to_reply(ctr, freelancer, one_line(invoice.number))
+    page = letter_html(
+        locale=notice.language, title=subject, preheader=paragraphs[1] if len(paragraphs) > 1 else subject,
+        header=one_line(notice.creditor.name), paragraphs=paragraphs, footer=footer,
+    )  # fmt: skip
+    text = "\n".join([text, "", "--", *footer]) + "\n"  # the same words as the HTML part
     return ReminderEmail(
         to=to,
         cc=(freelancer.reply_to_email,) if freelancer.copy_me and freelancer.reply_to_email else (),
@@ -446,10 +450,10 @@ def handlers(conversation: Callable[..., ConversationHandler[Any]]) -> list[Any]
     typed = filters.TEXT & ~filters.COMMAND
     notice = conversation(
         "formal_notice",
-        entry_points=[CallbackQueryHandler(start, pattern=r"^fn:start:")],
+        entry_points=[CallbackQueryHandler(start, pattern=kb.FN_START.pattern)],
         states={
             ASK_DEADLINE: [
-                CallbackQueryHandler(on_deadline_button, pattern=r"^fn:days:"),
+                CallbackQueryHandler(on_deadline_button, pattern=kb.FN_DAYS.pattern),
                 MessageHandler(typed, on_deadline_text),
             ],
             ASK_OWN_ADDRESS: [MessageHandler(typed, on_own_address)],
@@ -459,24 +463,24 @@ def handlers(conversation: Callable[..., ConversationHandler[Any]]) -> list[Any]
     details = conversation(
         "addresses",
         entry_points=[
-            CallbackQueryHandler(addresses.start_client_address, pattern=r"^ad:addr:"),
-            CallbackQueryHandler(addresses.start_phone, pattern=r"^ad:phone:"),
+            CallbackQueryHandler(addresses.start_client_address, pattern=kb.AD_ADDR.pattern),
+            CallbackQueryHandler(addresses.start_phone, pattern=kb.AD_PHONE.pattern),
         ],
         states={
             addresses.ASK_CLIENT_ADDRESS: [
                 MessageHandler(typed, addresses.on_client_address),
-                CallbackQueryHandler(addresses.on_client_address, pattern=r"^ad:clear$"),
+                CallbackQueryHandler(addresses.on_client_address, pattern=kb.AD_CLEAR.pattern),
             ],
             addresses.ASK_PHONE: [
                 MessageHandler(typed, addresses.on_phone),
-                CallbackQueryHandler(addresses.on_phone, pattern=r"^ad:clear$"),
+                CallbackQueryHandler(addresses.on_phone, pattern=kb.AD_CLEAR.pattern),
             ],
         },
     )
     return [
         notice,
         details,
-        CallbackQueryHandler(ask_email, pattern=r"^fn:mail:"),
-        CallbackQueryHandler(send_email, pattern=r"^fn:mailok:"),
-        CallbackQueryHandler(done, pattern=r"^fn:done:"),
+        CallbackQueryHandler(ask_email, pattern=kb.FN_MAIL.pattern),
+        CallbackQueryHandler(send_email, pattern=kb.FN_MAILOK.pattern),
+        CallbackQueryHandler(done, pattern=kb.FN_DONE.pattern),
     ]

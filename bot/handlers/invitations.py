@@ -17,8 +17,9 @@ from telegram import Update
 from bot.context import RelanceContext
 from bot.handlers.client_actions.menu import render_menu, show_menu
 from bot.handlers.client_actions.shared import tell
-from bot.handlers.common import answer, cb, cb_int, edit_or_answer, keyboard, refuse_callback, tr_for
+from bot.handlers.common import answer, cb_int, edit_or_answer, keyboard, refuse_callback, tr_for
 from bot.i18n import N_, Html, Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import local_today
 from bot.storage import Client, Contact, Freelancer
@@ -108,8 +109,8 @@ async def open_link(update: Update, ctx: RelanceContext) -> None:
         return
     ctx.drafts[DRAFT] = invitation.id
     tr = translator(client_locale(freelancer, client))
-    rows = [[(tr.plain("Yes, that's me"), cb("iv", "yes", invitation.id)),
-             (tr.plain("Not me"), cb("iv", "no", invitation.id))]]  # fmt: skip
+    rows = [[(tr.plain("Yes, that's me"), kb.IV_YES(invitation.id)),
+             (tr.plain("Not me"), kb.IV_NO(invitation.id))]]  # fmt: skip
     await answer(update, _welcome(tr, freelancer, client, contact), keyboard(rows))
 
 

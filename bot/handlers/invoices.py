@@ -17,7 +17,6 @@ from bot.domain.money import AmountError, Money, parse_amount
 from bot.engine.planner import instalments_due
 from bot.handlers.common import (
     answer,
-    cb,
     cb_int,
     cb_parts,
     chunk,
@@ -31,6 +30,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.call_script import promise_line
 from bot.presentation.commitment_views import dispute_card_line, plan_card_line
@@ -62,15 +62,15 @@ def list_page(
     if pages > 1:
         header = Html(f"{header} · {tr._('page {page} of {pages}', page=page + 1, pages=pages)}")
     lines = [header, ""] + [invoice_line(tr, invoice, today) for invoice in invoices]
-    rows = chunk([(f"📄 {inv.number}"[:40], cb("inv", "card", inv.id)) for inv in invoices], 2)
+    rows = chunk([(f"📄 {inv.number}"[:40], kb.INV_CARD(inv.id)) for inv in invoices], 2)
     nav = []
     if page > 0:
-        nav.append(("◀", cb("inv", "list", page - 1, client_id)))
+        nav.append(("◀", kb.INV_LIST(page - 1, client_id)))
     if page + 1 < pages:
-        nav.append(("▶", cb("inv", "list", page + 1, client_id)))
+        nav.append(("▶", kb.INV_LIST(page + 1, client_id)))
     rows += [nav] if nav else []
-    rows.append([(tr.plain("Filter by client"), cb("inv", "filter"))] if not client_id else
-                [(tr.plain("All clients"), cb("inv", "list", 0, 0))])  # fmt: skip
+    rows.append([(tr.plain("Filter by client"), kb.INV_FILTER())] if not client_id else
+                [(tr.plain("All clients"), kb.INV_LIST(0, 0))])  # fmt: skip
     return Html("\n".join(lines)), keyboard(rows)
 
 
@@ -135,7 +135,7 @@ async def choose_client_filter(update: Update, ctx: RelanceContext) -> None:
         return
     tr = tr_for_freelancer(freelancer)
     clients = await ctx.store.clients.recent(freelancer.id, limit=20)
-    rows = chunk([(c.name[:30], cb("inv", "list", 0, c.id)) for c in clients], 2)
+    rows = chunk([(c.name[:30], kb.INV_LIST(0, c.id)) for c in clients], 2)
     await edit_or_answer(update, tr._("Show the open invoices of which client?"), keyboard(rows))
 
 
@@ -181,7 +181,7 @@ async def record_payment(
         ) from None
     await ctx.services.invoice_changed(invoice)
     text, markup = await render_card(ctx, freelancer, invoice)
-    undo = [(tr.plain("↩️ Undo"), cb("inv", "undo", payment_id))]
+    undo = [(tr.plain("↩️ Undo"), kb.INV_UNDO(payment_id))]
     markup = InlineKeyboardMarkup([*markup.inline_keyboard, *keyboard([undo]).inline_keyboard])
     note = tr._("Payment recorded ✅") if invoice.is_open else tr._("Marked paid ✅ Reminders are stopped.")
     await edit_or_answer(update, note + Html("\n\n") + text, markup)
@@ -233,8 +233,8 @@ async def ask_cancel(update: Update, ctx: RelanceContext) -> None:
         )
         rows = [
             [
-                (tr.plain("Yes, cancel it"), cb("inv", "cancelok", invoice.id)),
-                (tr.plain("No"), cb("inv", "card", invoice.id)),
+                (tr.plain("Yes, cancel it"), kb.INV_CANCELOK(invoice.id)),
+                (tr.plain("No"), kb.INV_CARD(invoice.id)),
             ]
         ]
         await edit_or_answer(update, question, keyboard(rows))
@@ -288,7 +288,7 @@ async def start_partial(update: Update, ctx: RelanceContext) -> str | int:
     tr = tr_for_freelancer(freelancer)
     ctx.drafts["payment"] = {"invoice_id": invoice.id}
     balance = tr.money(invoice.balance_minor, invoice.currency)
-    rows = [[(tr.plain("The whole balance ({amount})", amount=balance), cb("pay", "all"))]]
+    rows = [[(tr.plain("The whole balance ({amount})", amount=balance), kb.PAY_ALL())]]
     await answer(
         update,
         tr._(
@@ -329,7 +329,7 @@ async def on_amount(update: Update, ctx: RelanceContext) -> str | int:
         )  # fmt: skip
     except AmountError as exc:
         readings = [m for m in exc.readings if m.currency == invoice.currency]
-        buttons = [[(tr.money(m.minor, m.currency), cb("pay", "amt", m.minor)) for m in readings]]
+        buttons = [[(tr.money(m.minor, m.currency), kb.PAY_AMT(m.minor)) for m in readings]]
         await answer(update, amount_problem(tr, exc), keyboard(buttons) if readings else None)
         return ASK_AMOUNT
     if amount is not None and amount.currency != invoice.currency:
@@ -353,8 +353,8 @@ async def on_amount(update: Update, ctx: RelanceContext) -> str | int:
         return ASK_AMOUNT
     ctx.drafts["payment"]["amount"] = None if amount is None else amount.minor
     today = local_today(freelancer, ctx.clock.now())
-    rows = [[(tr.plain("Today"), cb("pay", "date", today.isoformat())),
-             (tr.plain("Yesterday"), cb("pay", "date", (today - timedelta(days=1)).isoformat()))]]  # fmt: skip
+    rows = [[(tr.plain("Today"), kb.PAY_DATE(today.isoformat())),
+             (tr.plain("Yesterday"), kb.PAY_DATE((today - timedelta(days=1)).isoformat()))]]  # fmt: skip
     await answer(update, tr._("When was it paid? For example 15/11/2026, or tap a button."), keyboard(rows))
     return ASK_DATE
 
@@ -401,7 +401,7 @@ async def start_edit(update: Update, ctx: RelanceContext) -> str | int:
     labels = {"number": tr.plain("Number"), "amount": tr.plain("Amount"), "due_date": tr.plain("Due date"),
               "description": tr.plain("Description")}  # fmt: skip
     ctx.drafts["invoice_edit"] = {"invoice_id": invoice.id}
-    rows = chunk([(labels[f], cb("ied", f)) for f in EDIT_FIELDS], 2)
+    rows = chunk([(labels[f], kb.IED(f)) for f in EDIT_FIELDS], 2)
     await answer(
         update, tr._("What do you want to change on {number}?", number=invoice.number), keyboard(rows)
     )

@@ -49,6 +49,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import Html, Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.commitment_views import (
     FREQUENCY_NAMES,
     client_plan_buttons,
@@ -56,7 +57,7 @@ from bot.presentation.commitment_views import (
     plan_summary,
     schedule_lines,
 )
-from bot.presentation.keyboards import cb, chunk, keyboard
+from bot.presentation.keyboards import chunk, keyboard
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import local_today
 from bot.storage import Client, Freelancer, Invoice
@@ -165,7 +166,7 @@ async def _start(update: Update, ctx: RelanceContext, who: str) -> str | int:
         await answer(update, tr._("The amount left is too small to pay in instalments."))
         return END
     ctx.drafts[DRAFT] = {"who": who, "invoice_id": invoice.id}
-    rows = chunk([(str(n), cb("ip", "n", n)) for n in COUNT_CHOICES], 3)
+    rows = chunk([(str(n), kb.IP_N(n)) for n in COUNT_CHOICES], 3)
     await answer(
         update,
         tr._(
@@ -205,7 +206,7 @@ async def on_count(update: Update, ctx: RelanceContext) -> str | int:
         update,
         tr._("Weekly or monthly instalments?"),
         keyboard(
-            [[(tr.plain("Weekly"), cb("ip", "f", "weekly")), (tr.plain("Monthly"), cb("ip", "f", "monthly"))]]
+            [[(tr.plain("Weekly"), kb.IP_F("weekly")), (tr.plain("Monthly"), kb.IP_F("monthly"))]]
         ),
     )
     return ASK_FREQUENCY
@@ -223,7 +224,7 @@ async def on_frequency(update: Update, ctx: RelanceContext) -> str | int:
     draft["frequency"] = frequency
     today = _today(side, ctx)
     choices = [today + timedelta(days=7), today + timedelta(days=14), add_months(today, 1)]
-    rows = [[(tr.date(day), cb("ip", "d", day.isoformat()))] for day in choices]
+    rows = [[(tr.date(day), kb.IP_D(day.isoformat()))] for day in choices]
     await answer(
         update,
         tr._(
@@ -269,7 +270,7 @@ async def on_first(update: Update, ctx: RelanceContext) -> str | int:
             share=tr.money(equal[0], invoice.currency),
         ),  # fmt: skip
         keyboard(
-            [[(tr.plain("Equal amounts"), cb("ip", "eq")), (tr.plain("✏️ Type the amounts"), cb("ip", "typ"))]]
+            [[(tr.plain("Equal amounts"), kb.IP_EQ()), (tr.plain("✏️ Type the amounts"), kb.IP_TYP())]]
         ),
     )
     return ASK_SPLIT
@@ -353,8 +354,8 @@ async def _summary(update: Update, ctx: RelanceContext, side: Side, draft: dict[
         amount=tr.money(invoice.balance_minor, invoice.currency),
         schedule=schedule_lines(tr, invoice.currency, _draft_dues(draft)),
     )  # fmt: skip
-    await answer(update, text, keyboard([[(tr.plain("📨 Send the proposal"), cb("ip", "ok")),
-                                          (tr.plain("✖️ Cancel"), cb("ip", "x"))]]))  # fmt: skip
+    await answer(update, text, keyboard([[(tr.plain("📨 Send the proposal"), kb.IP_OK()),
+                                          (tr.plain("✖️ Cancel"), kb.IP_X())]]))  # fmt: skip
     return CONFIRM
 
 
@@ -407,7 +408,7 @@ async def on_confirm(update: Update, ctx: RelanceContext) -> str | int:
                 "or e-mail), start the plan: each instalment then gets its own reminders, by e-mail.",
                 client=side.client.name,
             ),  # fmt: skip
-            keyboard([[(tr.plain("▶️ Start the plan (agreed with the client)"), cb("pp", "start", plan.id))]]),
+            keyboard([[(tr.plain("▶️ Start the plan (agreed with the client)"), kb.PP_START(plan.id))]]),
         )
     return END
 
@@ -622,27 +623,27 @@ def handlers(conversation: Any) -> list[Any]:
     propose = conversation(
         "payment_plan",
         entry_points=[
-            CallbackQueryHandler(start_client, pattern=r"^cp:inst:"),
-            CallbackQueryHandler(start_freelancer, pattern=r"^pi:new:"),
+            CallbackQueryHandler(start_client, pattern=kb.CP_INST.pattern),
+            CallbackQueryHandler(start_freelancer, pattern=kb.PI_NEW.pattern),
         ],
         states={
-            ASK_COUNT: [CallbackQueryHandler(on_count, pattern=r"^ip:n:"), MessageHandler(typed, on_count)],
+            ASK_COUNT: [CallbackQueryHandler(on_count, pattern=kb.IP_N.pattern), MessageHandler(typed, on_count)],
             ASK_FREQUENCY: [
-                CallbackQueryHandler(on_frequency, pattern=r"^ip:f:"),
+                CallbackQueryHandler(on_frequency, pattern=kb.IP_F.pattern),
                 MessageHandler(typed, on_frequency),
             ],
-            ASK_FIRST: [CallbackQueryHandler(on_first, pattern=r"^ip:d:"), MessageHandler(typed, on_first)],
+            ASK_FIRST: [CallbackQueryHandler(on_first, pattern=kb.IP_D.pattern), MessageHandler(typed, on_first)],
             ASK_SPLIT: [
-                CallbackQueryHandler(on_split, pattern=r"^ip:(eq|typ)$"),
+                CallbackQueryHandler(on_split, pattern=kb.either(kb.IP_EQ, kb.IP_TYP)),
                 MessageHandler(typed, on_split),
             ],
             ASK_AMOUNTS: [MessageHandler(typed, on_amounts)],
-            CONFIRM: [CallbackQueryHandler(on_confirm, pattern=r"^ip:(ok|x)$")],
+            CONFIRM: [CallbackQueryHandler(on_confirm, pattern=kb.either(kb.IP_OK, kb.IP_X))],
         },
     )
     return [
         propose,
-        CallbackQueryHandler(freelancer_answer, pattern=r"^pp:(ok|no|start):"),
-        CallbackQueryHandler(client_answer, pattern=r"^cq:(ok|no):"),
-        CallbackQueryHandler(missed_decision, pattern=r"^pm:(resume|more):"),
+        CallbackQueryHandler(freelancer_answer, pattern=kb.either(kb.PP_OK, kb.PP_NO, kb.PP_START)),
+        CallbackQueryHandler(client_answer, pattern=kb.either(kb.CQ_OK, kb.CQ_NO)),
+        CallbackQueryHandler(missed_decision, pattern=kb.either(kb.PM_RESUME, kb.PM_MORE)),
     ]

@@ -18,7 +18,6 @@ from bot.context import RelanceContext
 from bot.domain.plans import BUILTIN_PLANS, Plan, PlanError, parse_custom_plan
 from bot.handlers.common import (
     answer,
-    cb,
     cb_int,
     cb_parts,
     edit_or_answer,
@@ -28,6 +27,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.presentation.reminder_views import custom_plan_prompt, plan_explanations, plan_problem, plan_steps
 from bot.presentation.views import PLAN_NAMES, plan_label
 from bot.storage import Client, Freelancer, Invoice
@@ -89,15 +89,15 @@ def picker(tr: Translator, target: Target) -> tuple[Html, InlineKeyboardMarkup]:
     def label(code: str) -> str:
         return ("✓ " if code == own else "") + tr.plain(PLAN_NAMES[code])
 
-    rows = [[(label(code), cb("pl", "set", target.scope, target.id, code)) for code in BUILTIN_PLANS]]
+    rows = [[(label(code), kb.PL_SET(target.scope, target.id, code)) for code in BUILTIN_PLANS]]
     custom = ("✓ " if target.own and not own else "") + tr.plain("Custom…")
-    rows.append([(custom, cb("pl", "custom", target.scope, target.id))])
+    rows.append([(custom, kb.PL_CUSTOM(target.scope, target.id))])
     if target.scope != "d":
         inherit = (
             tr.plain("Use the client's or default plan") if target.invoice else tr.plain("Use my default")
         )
         rows.append(
-            [(("✓ " if not target.own else "") + inherit, cb("pl", "set", target.scope, target.id, INHERIT))]
+            [(("✓ " if not target.own else "") + inherit, kb.PL_SET(target.scope, target.id, INHERIT))]
         )
     return Html("\n".join(lines)), keyboard(rows)
 
@@ -131,10 +131,10 @@ def saved_text(tr: Translator, target: Target, spec: str | None, replanned: int)
 def back_buttons(tr: Translator, target: Target) -> InlineKeyboardMarkup | None:
     if target.invoice:
         return keyboard([[(tr.plain("◀ Invoice {number}", number=target.invoice.number[:30]),
-                           cb("inv", "card", target.invoice.id))]])  # fmt: skip
+                           kb.INV_CARD(target.invoice.id))]])  # fmt: skip
     if target.client:
         return keyboard(
-            [[(tr.plain("◀ {client}", client=target.client.name[:30]), cb("cl", "card", target.client.id))]]
+            [[(tr.plain("◀ {client}", client=target.client.name[:30]), kb.CL_CARD(target.client.id))]]
         )
     return None
 

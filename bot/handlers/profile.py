@@ -20,7 +20,6 @@ from bot.domain.zones import country_for_timezone, default_holiday_subdivision
 from bot.handlers.client_actions.menu import show_menu
 from bot.handlers.common import (
     answer,
-    cb,
     cb_parts,
     chunk,
     freelancer_of,
@@ -31,6 +30,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import FIELDS, ONBOARDING_FIELDS, Invalid, holiday_calendar_label
 from bot.i18n import Html, Translator, escape, locale_from_telegram
+from bot.presentation import keyboards as kb
 from bot.presentation.reminder_email import sample_email
 from bot.presentation.views import local_today, plan_label
 from bot.storage import Freelancer
@@ -57,12 +57,12 @@ def settings_card(
         email_status(tr, smtp),
     ]
     lines += ["", tr._("Tap a setting to change it.")]
-    fields = [(field.label(tr), cb("set", key)) for key, field in FIELDS.items()]
-    buttons = chunk([*fields, (plan, cb("pl", "show", "d", 0))], 3)
+    fields = [(field.label(tr), kb.SET(key)) for key, field in FIELDS.items()]
+    buttons = chunk([*fields, (plan, kb.PL_SHOW("d", 0))], 3)
     buttons.append(
         [
-            (tr.plain("Copy me: {state}", state=copy_me), cb("mail", "copy")),
-            (tr.plain("📧 Send me a test e-mail"), cb("mail", "test")),
+            (tr.plain("Copy me: {state}", state=copy_me), kb.MAIL_COPY()),
+            (tr.plain("📧 Send me a test e-mail"), kb.MAIL_TEST()),
         ]
     )
     return "\n".join(lines), keyboard(buttons)
@@ -80,9 +80,9 @@ def email_status(tr: Translator, smtp: SmtpSettings | None) -> Html:
 async def ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> str:
     field = FIELDS[ctx.drafts["profile"]["queue"][0]]
     tr = tr_for(update, ctx, freelancer)
-    rows = chunk([(label, cb("pick", value)) for label, value in field.offered(freelancer, tr)], 3)
+    rows = chunk([(label, kb.PICK(value)) for label, value in field.offered(freelancer, tr)], 3)
     if field.optional:
-        rows.append([(tr.plain("Skip"), cb("skip"))])
+        rows.append([(tr.plain("Skip"), kb.SKIP())])
     await answer(update, field.question(freelancer, tr), keyboard(rows) if rows else None)
     return ASKING
 
@@ -174,7 +174,7 @@ async def _take(update: Update, ctx: RelanceContext, text: str | None) -> str | 
     try:
         value = None if text is None else field.read(text, tr, freelancer)
     except Invalid as exc:
-        choices = [(label, cb("pick", value)) for label, value in exc.choices]
+        choices = [(label, kb.PICK(value)) for label, value in exc.choices]
         await answer(update, exc.message, keyboard([[choice] for choice in choices]) if choices else None)
         return ASKING
     changes: dict[str, object] = field.columns(value) if field.columns else {field.key: value}

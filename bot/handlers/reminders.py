@@ -15,7 +15,6 @@ from bot.domain.planning import clamp_send_time, localize
 from bot.engine.planner import effective_plan, send_time_of
 from bot.handlers.common import (
     answer,
-    cb,
     cb_parts,
     onboarded,
     owned_invoice,
@@ -24,6 +23,7 @@ from bot.handlers.common import (
 from bot.handlers.long_messages import Line, split_message
 from bot.handlers.profile_fields import clean_text
 from bot.i18n import Html, escape, translator
+from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.call_script import call_history_line
 from bot.presentation.commitment_views import dispute_history_line, plan_history_line
@@ -242,7 +242,7 @@ async def drop_buttons(update: Update, reminder_id: int, only: str | None = None
     query = update.callback_query
     if query is None or not isinstance(query.message, Message) or query.message.reply_markup is None:
         return
-    gone = {only} if only else {cb("rp", action, reminder_id) for action in ("ok", "skip", "later", "text")}
+    gone = {only} if only else {button(reminder_id) for button in (kb.RP_OK, kb.RP_SKIP, kb.RP_LATER, kb.RP_TEXT)}
     before = query.message.reply_markup.inline_keyboard
     rows = [kept for row in before if (kept := [b for b in row if b.callback_data not in gone])]
     if sum(map(len, rows)) != sum(map(len, before)):  # Telegram refuses an edit that changes nothing
@@ -271,4 +271,4 @@ async def preview_action(update: Update, ctx: RelanceContext) -> None:
         await query.answer(tr.plain("This reminder was already handled."), show_alert=True)
         return
     await query.answer(note)
-    await drop_buttons(update, reminder.id, cb("rp", "ok", reminder.id) if action == "ok" else None)
+    await drop_buttons(update, reminder.id, kb.RP_OK(reminder.id) if action == "ok" else None)

@@ -26,7 +26,6 @@ from bot.domain.stats import (
 )
 from bot.handlers.common import (
     answer,
-    cb,
     cb_int,
     cb_parts,
     edit_in_place,
@@ -38,6 +37,7 @@ from bot.handlers.common import (
 )
 from bot.i18n import Html, Translator
 from bot.presentation import charts
+from bot.presentation import keyboards as kb
 from bot.presentation.stats_text import (
     monthly_caption,
     period_name,
@@ -118,7 +118,7 @@ def summary(
     """The figures of one period, with a button per period (the current one marked)."""
     text = render_report(tr, report(invoices, payments, period, today), forecast(invoices, today))
     buttons = [
-        (("• " if p is period else "") + period_name(tr, p), cb("st", p.value, freelancer.id))
+        (("• " if p is period else "") + period_name(tr, p), kb.ST_PERIODS[p.value](freelancer.id))
         for p in PERIODS
     ]
     return text, keyboard([buttons[:2], buttons[2:]])

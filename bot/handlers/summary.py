@@ -16,9 +16,10 @@ from bot.context import RelanceContext
 from bot.domain import stats
 from bot.domain.penalties import Penalties
 from bot.export import invoices_csv, payments_csv, stats_csv
-from bot.handlers.common import answer, cb, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
+from bot.handlers.common import answer, cb_int, chunk, edit_in_place, keyboard, onboarded, tr_for
 from bot.handlers.long_messages import Heading, Line, Page, split_message
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.presentation import late_amounts
 from bot.presentation.late_amounts import freelancer_line
 from bot.presentation.views import due_phrase, invoice_line, local_today
@@ -73,8 +74,8 @@ def overdue_page(tr: Translator, pages: list[Page], number: int) -> tuple[str, I
     rows = chunk(page.buttons, 2)
     if len(pages) == 1:
         return page.html, keyboard(rows) if rows else None
-    nav = [("◀", cb("ov", "page", number - 1))] if number > 0 else []
-    nav += [("▶", cb("ov", "page", number + 1))] if number + 1 < len(pages) else []
+    nav = [("◀", kb.OV_PAGE(number - 1))] if number > 0 else []
+    nav += [("▶", kb.OV_PAGE(number + 1))] if number + 1 < len(pages) else []
     footer = tr._("Page {page} of {pages}", page=number + 1, pages=len(pages))
     return f"{page.html}\n\n<i>{footer}</i>", keyboard([*rows, nav])
 
@@ -192,7 +193,7 @@ def render_overdue_summary(
             tr._("⚠️ <b>Disputed by the client</b> (continued)"),
         )
         lines.append(Line(""))
-        lines += [Line(invoice_line(tr, i, today), (tr.plain("Open"), cb("inv", "card", i.id)), heading)
+        lines += [Line(invoice_line(tr, i, today), (tr.plain("Open"), kb.INV_CARD(i.id)), heading)
                   for i in summary.disputed]  # fmt: skip
     if summary.upcoming:
         heading = Heading(
@@ -265,4 +266,4 @@ def overdue_line(tr: Translator, invoice: Invoice, today: date) -> Html:
 
 
 def _paid_button(tr: Translator, invoice: Invoice) -> tuple[str, str]:
-    return tr.plain("✅ {number}", number=invoice.number), cb("inv", "paid", invoice.id)
+    return tr.plain("✅ {number}", number=invoice.number), kb.INV_PAID(invoice.id)

@@ -18,7 +18,6 @@ from bot.context import RelanceContext
 from bot.domain.templates import validate_template
 from bot.handlers.common import (
     answer,
-    cb,
     cb_parts,
     freelancer_of,
     keyboard,
@@ -28,6 +27,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import SUPPORTED, Html, Translator, escape, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.reminder_text import DEFAULT_TEMPLATES, ReminderText, client_locale, render_reminder
 from bot.presentation.reminder_views import (
     missing_essentials,
@@ -56,7 +56,7 @@ def template_list(tr: Translator, customised: set[tuple[str, str]]) -> tuple[Htm
         lines.append(tr._("• <b>{tone}</b>: {state}", tone=tone_title(tr, tone), state=state))
     lines += ["", tr._("Which text do you want to see or change? Clients get the one in their language.")]
     rows = [
-        [(f"{tone_short(tr, tone)} · {tr.language_name(loc)}", cb("tp", "edit", tone, loc)) for loc in SUPPORTED]
+        [(f"{tone_short(tr, tone)} · {tr.language_name(loc)}", kb.TP_EDIT(tone, loc)) for loc in SUPPORTED]
         for tone in TONES
     ]  # fmt: skip
     return Html("\n".join(lines)), keyboard(rows)
@@ -78,9 +78,9 @@ def edit_screen(
         tr._("Type a new text to replace it. You can use these placeholders:"),
         placeholder_help(tr),
     ]
-    rows = [[(tr.plain("◀ All texts"), cb("tp", "list"))]]
+    rows = [[(tr.plain("◀ All texts"), kb.TP_LIST())]]
     if custom:
-        rows.insert(0, [(tr.plain("↩️ Reset to default"), cb("tp", "reset", tone, locale))])
+        rows.insert(0, [(tr.plain("↩️ Reset to default"), kb.TP_RESET(tone, locale))])
     return Html("\n".join(lines)), keyboard(rows)
 
 
@@ -98,7 +98,7 @@ def preview_screen(
         )
     lines.append(tr._("Save it as your {tone} in {language}?", tone=tone_name(tr, tone),
                       language=tr.language_name(locale)))  # fmt: skip
-    rows = [[(tr.plain("💾 Save"), cb("tp", "save")), (tr.plain("Cancel"), cb("tp", "cancel"))]]
+    rows = [[(tr.plain("💾 Save"), kb.TP_SAVE()), (tr.plain("Cancel"), kb.TP_CANCEL())]]
     return Html("\n".join(lines)), keyboard(rows)
 
 
@@ -210,7 +210,7 @@ async def save(update: Update, ctx: RelanceContext) -> int:
         update,
         tr._("Saved ✅ From now on, every {tone} in {language} uses your text.",
              tone=tone_name(tr, draft["tone"]), language=tr.language_name(draft["locale"])),
-        keyboard([[(tr.plain("◀ All texts"), cb("tp", "list"))]]),
+        keyboard([[(tr.plain("◀ All texts"), kb.TP_LIST())]]),
     )  # fmt: skip
     return END
 
@@ -218,7 +218,7 @@ async def save(update: Update, ctx: RelanceContext) -> int:
 async def discard(update: Update, ctx: RelanceContext) -> int:
     ctx.drafts.pop(DRAFT, None)
     tr = tr_for(update, ctx, await freelancer_of(update, ctx))
-    await answer(update, tr._("Nothing changed."), keyboard([[(tr.plain("◀ All texts"), cb("tp", "list"))]]))
+    await answer(update, tr._("Nothing changed."), keyboard([[(tr.plain("◀ All texts"), kb.TP_LIST())]]))
     return END
 
 
@@ -233,4 +233,4 @@ async def reset(update: Update, ctx: RelanceContext) -> None:
     await ctx.store.templates.reset(freelancer.id, *chosen)
     text = tr._("Your {tone} in {language} is back to the built-in text.",
                 tone=tone_name(tr, chosen[0]), language=tr.language_name(chosen[1]))  # fmt: skip
-    await answer(update, text, keyboard([[(tr.plain("◀ All texts"), cb("tp", "list"))]]))
+    await answer(update, text, keyboard([[(tr.plain("◀ All texts"), kb.TP_LIST())]]))

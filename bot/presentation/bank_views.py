@@ -14,7 +14,8 @@ from telegram import InlineKeyboardMarkup
 from bot.bank.matching import Allocation, Candidate, OpenInvoice
 from bot.bank.model import BankLine
 from bot.i18n import N_, Html, Translator
-from bot.presentation.keyboards import cb, chunk, keyboard
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import chunk, keyboard
 from bot.storage import Invoice
 
 UNDO_BUTTONS_AT_MOST = 10
@@ -109,13 +110,13 @@ def proposal_view(
                 balance=tr.money(balance, line.currency),
             ),
         ]
-        buttons.append([(tr.plain("✅ Confirm"), cb("bk", "ok", line_id, 0))])
+        buttons.append([(tr.plain("✅ Confirm"), kb.BK_OK(line_id, 0))])
     else:
         out += ["", tr._("I found no invoice for it. Tap Another invoice to choose one.")]
     buttons.append(
         [
-            (tr.plain("Another invoice"), cb("bk", "alt", line_id)),
-            (tr.plain("Not an invoice"), cb("bk", "no", line_id)),
+            (tr.plain("Another invoice"), kb.BK_ALT(line_id)),
+            (tr.plain("Not an invoice"), kb.BK_NO(line_id)),
         ]
     )
     return Html("\n".join(out)), keyboard(buttons)
@@ -136,7 +137,7 @@ def choices_view(
     rows: list[list[tuple[str, str]]] = []
     for rank, candidate in enumerate(candidates[1:], start=1):
         label = allocation_text(tr, candidate.allocations, invoices)
-        rows.append([(tr.plain("✅ {invoices}", invoices=label)[:60], cb("bk", "ok", line_id, rank))])
+        rows.append([(tr.plain("✅ {invoices}", invoices=label)[:60], kb.BK_OK(line_id, rank))])
     for invoice in others:
         label = tr.plain(
             "{number} · {client} · {balance}",
@@ -144,13 +145,13 @@ def choices_view(
             client=invoice.client_name,
             balance=tr.money(invoice.balance_minor, invoice.currency),
         )
-        rows.append([(label[:60], cb("bk", "pick", line_id, invoice.id))])
+        rows.append([(label[:60], kb.BK_PICK(line_id, invoice.id))])
     if not rows:
         out += ["", tr._("You have no open invoice in {currency}.", currency=line.currency)]
     rows.append(
         [
-            (tr.plain("◀️ Back"), cb("bk", "back", line_id)),
-            (tr.plain("Not an invoice"), cb("bk", "no", line_id)),
+            (tr.plain("◀️ Back"), kb.BK_BACK(line_id)),
+            (tr.plain("Not an invoice"), kb.BK_NO(line_id)),
         ]
     )
     return Html("\n".join(out)), keyboard(rows)
@@ -183,18 +184,18 @@ def applied_view(
             )
         else:
             out.append(tr._("{number} is paid: its reminders are stopped.", number=invoice.number))
-    return Html("\n".join(out)), keyboard([[(tr.plain("↩️ Undo"), cb("bk", "undo", line_id))]])
+    return Html("\n".join(out)), keyboard([[(tr.plain("↩️ Undo"), kb.BK_UNDO(line_id))]])
 
 
 def ignored_view(tr: Translator, line_id: int, line: BankLine) -> tuple[Html, InlineKeyboardMarkup]:
     text = Html("\n".join([tr._("➖ Set aside: this transfer pays no invoice."), line_heading(tr, line)]))
-    return text, keyboard([[(tr.plain("↩️ Undo"), cb("bk", "unno", line_id))]])
+    return text, keyboard([[(tr.plain("↩️ Undo"), kb.BK_UNNO(line_id))]])
 
 
 def summary_keyboard(tr: Translator, applied: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
     """↩️ Undo for each payment the summary lists as recorded: (bank line id, invoice numbers)."""
     rows = [
-        [(tr.plain("↩️ Undo {invoices}", invoices=numbers)[:60], cb("bk", "undo", line_id, 1))]
+        [(tr.plain("↩️ Undo {invoices}", invoices=numbers)[:60], kb.BK_UNDO(line_id, 1))]
         for line_id, numbers in applied[:UNDO_BUTTONS_AT_MOST]
     ]
     return keyboard(rows) if rows else None
@@ -243,10 +244,10 @@ def mapping_view(
     if not ready:
         out += ["", tr._("Tap Date and Amount to tell me which columns hold them.")]
     rows = chunk(
-        [(tr.plain(label), cb("bk", "csv", token, "role", role)) for role, label in ROLES.items()], 2
+        [(tr.plain(label), kb.BK_CSV(token, "role", role)) for role, label in ROLES.items()], 2
     )
-    last = [(tr.plain("✅ Import"), cb("bk", "csv", token, "go"))] if ready else []
-    rows.append([*last, (tr.plain("✖️ Cancel"), cb("bk", "csv", token, "stop"))])
+    last = [(tr.plain("✅ Import"), kb.BK_CSV(token, "go"))] if ready else []
+    rows.append([*last, (tr.plain("✖️ Cancel"), kb.BK_CSV(token, "stop"))])
     return Html("\n".join(out)), keyboard(rows)
 
 
@@ -255,9 +256,9 @@ def column_picker(
 ) -> tuple[Html, InlineKeyboardMarkup]:
     text = tr._(QUESTIONS[role])
     count = min(len(header), COLUMNS_AT_MOST)
-    buttons = [(column_label(tr, header, i), cb("bk", "csv", token, "col", role, i)) for i in range(count)]
+    buttons = [(column_label(tr, header, i), kb.BK_CSV(token, "col", role, i)) for i in range(count)]
     rows = chunk(buttons, 2)
     if role in ("counterparty", "remittance"):
-        rows.append([(tr.plain("None"), cb("bk", "csv", token, "col", role, "-"))])
-    rows.append([(tr.plain("◀️ Back"), cb("bk", "csv", token, "back"))])
+        rows.append([(tr.plain("None"), kb.BK_CSV(token, "col", role, "-"))])
+    rows.append([(tr.plain("◀️ Back"), kb.BK_CSV(token, "back"))])
     return text, keyboard(rows)

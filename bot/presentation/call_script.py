@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Html, Translator
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import keyboard
 from bot.presentation.reminder_views import when
 from bot.storage import Client, Contact, Freelancer, Invoice
 from bot.storage.call_outcomes import CallOutcome
@@ -80,10 +81,10 @@ def render_call_script(
 def call_buttons(tr: Translator, invoice_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         [
-            [(tr.plain("📞 Called: promised a date"), cb("call", "prom", invoice_id))],
+            [(tr.plain("📞 Called: promised a date"), kb.CALL_PROM(invoice_id))],
             [
-                (tr.plain("No answer"), cb("call", "none", invoice_id)),
-                (tr.plain("✅ Paid"), cb("call", "paid", invoice_id)),
+                (tr.plain("No answer"), kb.CALL_NONE(invoice_id)),
+                (tr.plain("✅ Paid"), kb.CALL_PAID(invoice_id)),
             ],
         ]
     )
@@ -93,10 +94,10 @@ def notice_buttons(tr: Translator, invoice_id: int) -> InlineKeyboardMarkup:
     """Under the end-of-plan alert: draft the formal notice in one tap (the card's own button), or settle."""
     return keyboard(
         [
-            [(tr.plain("⚖️ Formal notice…"), cb("fn", "start", invoice_id))],
+            [(tr.plain("⚖️ Formal notice…"), kb.FN_START(invoice_id))],
             [
-                (tr.plain("✅ Mark paid"), cb("inv", "paid", invoice_id)),
-                (tr.plain("⏸ Pause reminders"), cb("inv", "pause", invoice_id)),
+                (tr.plain("✅ Mark paid"), kb.INV_PAID(invoice_id)),
+                (tr.plain("⏸ Pause reminders"), kb.INV_PAUSE(invoice_id)),
             ],
         ]
     )
@@ -107,8 +108,8 @@ def resumed_buttons(tr: Translator, invoice_id: int) -> InlineKeyboardMarkup:
     return keyboard(
         [
             [
-                (tr.plain("✅ Mark paid"), cb("inv", "paid", invoice_id)),
-                (tr.plain("⏸ Pause reminders"), cb("inv", "pause", invoice_id)),
+                (tr.plain("✅ Mark paid"), kb.INV_PAID(invoice_id)),
+                (tr.plain("⏸ Pause reminders"), kb.INV_PAUSE(invoice_id)),
             ]
         ]
     )

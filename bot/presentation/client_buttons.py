@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Translator, translator
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import keyboard
 from bot.presentation.reminder_text import client_locale
 from bot.storage import Client, Freelancer
 from bot.storage.client_requests import ClientRequest
@@ -18,12 +19,12 @@ def reminder_buttons(freelancer: Freelancer, client: Client, invoice_id: int) ->
 
 def action_rows(tr: Translator, invoice_id: int) -> list[list[tuple[str, str]]]:
     return [
-        [(tr.plain("💳 How to pay"), cb("cp", "pay", invoice_id))],
-        [(tr.plain("✅ I've paid"), cb("cp", "paid", invoice_id)),
-         (tr.plain("📅 I need more time"), cb("cp", "more", invoice_id))],
-        [(tr.plain("💬 Question"), cb("cp", "ask", invoice_id)),
-         (tr.plain("⚠️ I dispute this invoice"), cb("cp", "disp", invoice_id))],
-        [(tr.plain("🔕 Stop Telegram reminders"), cb("cp", "stop", invoice_id))],
+        [(tr.plain("💳 How to pay"), kb.CP_PAY(invoice_id))],
+        [(tr.plain("✅ I've paid"), kb.CP_PAID(invoice_id)),
+         (tr.plain("📅 I need more time"), kb.CP_MORE(invoice_id))],
+        [(tr.plain("💬 Question"), kb.CP_ASK(invoice_id)),
+         (tr.plain("⚠️ I dispute this invoice"), kb.CP_DISP(invoice_id))],
+        [(tr.plain("🔕 Stop Telegram reminders"), kb.CP_STOP(invoice_id))],
     ]  # fmt: skip
 
 
@@ -33,4 +34,4 @@ def answer_buttons(tr: Translator, request: ClientRequest) -> InlineKeyboardMark
         yes, no = tr.plain("Confirm paid"), tr.plain("Not received yet")
     else:
         yes, no = tr.plain("Accept"), tr.plain("Decline")
-    return keyboard([[(yes, cb("cr", "ok", request.id)), (no, cb("cr", "no", request.id))]])
+    return keyboard([[(yes, kb.CR_OK(request.id)), (no, kb.CR_NO(request.id))]])

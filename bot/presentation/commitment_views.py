@@ -16,7 +16,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.instalments import InstalmentDue
 from bot.i18n import N_, Html, Translator, escape
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import keyboard
 from bot.storage import Invoice
 from bot.storage.disputes import Dispute
 from bot.storage.payment_plans import PaymentPlan
@@ -85,13 +86,13 @@ def plan_card_line(
 
 
 def freelancer_plan_buttons(tr: Translator, plan_id: int) -> InlineKeyboardMarkup:
-    return keyboard([[(tr.plain("✅ Accept the plan"), cb("pp", "ok", plan_id)),
-                      (tr.plain("✖️ Decline"), cb("pp", "no", plan_id))]])  # fmt: skip
+    return keyboard([[(tr.plain("✅ Accept the plan"), kb.PP_OK(plan_id)),
+                      (tr.plain("✖️ Decline"), kb.PP_NO(plan_id))]])  # fmt: skip
 
 
 def client_plan_buttons(tr: Translator, invoice_id: int, plan_id: int) -> InlineKeyboardMarkup:
-    return keyboard([[(tr.plain("✅ Accept the plan"), cb("cq", "ok", invoice_id, plan_id)),
-                      (tr.plain("✖️ Decline"), cb("cq", "no", invoice_id, plan_id))]])  # fmt: skip
+    return keyboard([[(tr.plain("✅ Accept the plan"), kb.CQ_OK(invoice_id, plan_id)),
+                      (tr.plain("✖️ Decline"), kb.CQ_NO(invoice_id, plan_id))]])  # fmt: skip
 
 
 def missed_text(tr: Translator, invoice: Invoice, plan: PaymentPlan, due: InstalmentDue) -> Html:
@@ -105,9 +106,9 @@ def missed_text(tr: Translator, invoice: Invoice, plan: PaymentPlan, due: Instal
 
 
 def missed_buttons(tr: Translator, plan_id: int) -> InlineKeyboardMarkup:
-    more = [(tr.plain("+{n} days", n=days), cb("pm", "more", plan_id, days)) for days in MORE_TIME_CHOICES]
+    more = [(tr.plain("+{n} days", n=days), kb.PM_MORE(plan_id, days)) for days in MORE_TIME_CHOICES]
     return keyboard(
-        [[(tr.plain("▶️ Resume reminders on the whole balance"), cb("pm", "resume", plan_id))], more]
+        [[(tr.plain("▶️ Resume reminders on the whole balance"), kb.PM_RESUME(plan_id))], more]
     )
 
 
@@ -126,9 +127,9 @@ def dispute_text(tr: Translator, invoice: Invoice, dispute: Dispute) -> Html:
 
 def resolve_buttons(tr: Translator, dispute_id: int) -> InlineKeyboardMarkup:
     return keyboard([
-        [(tr.plain("📝 Send a corrected invoice"), cb("dr", "fix", dispute_id))],
-        [(tr.plain("💬 Explain and resume reminders"), cb("dr", "explain", dispute_id))],
-        [(tr.plain("🗑 Cancel the invoice"), cb("dr", "cancel", dispute_id))],
+        [(tr.plain("📝 Send a corrected invoice"), kb.DR_FIX(dispute_id))],
+        [(tr.plain("💬 Explain and resume reminders"), kb.DR_EXPLAIN(dispute_id))],
+        [(tr.plain("🗑 Cancel the invoice"), kb.DR_CANCEL(dispute_id))],
     ])  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from bot.einvoice.model import EInvoice
 from bot.einvoice.service import InvoiceImport
 from bot.i18n import N_, Html, Translator
 from bot.presentation.bank_views import column_label
-from bot.presentation.keyboards import cb, chunk, keyboard
+from bot.presentation.keyboards import IC, chunk, keyboard
 
 LIST_AT_MOST = 15
 COLUMNS_AT_MOST = 40
@@ -81,9 +81,9 @@ def errors_text(tr: Translator, file_name: str, error: StatementError) -> Html:
 
 def kind_question(tr: Translator, token: str, file_name: str) -> tuple[Html, InlineKeyboardMarkup]:
     text = tr._("Is {name} a bank statement, or a list of your invoices to import?", name=file_name)
-    rows = [[(tr.plain("🏦 Bank statement"), cb("ic", token, "bank")),
-             (tr.plain("🧾 My invoices"), cb("ic", token, "inv"))],
-            [(tr.plain("✖️ Cancel"), cb("ic", token, "stop"))]]  # fmt: skip
+    rows = [[(tr.plain("🏦 Bank statement"), IC(token, "bank")),
+             (tr.plain("🧾 My invoices"), IC(token, "inv"))],
+            [(tr.plain("✖️ Cancel"), IC(token, "stop"))]]  # fmt: skip
     return text, keyboard(rows)
 
 
@@ -99,9 +99,9 @@ def columns_view(
     ready = all(columns.get(role) for role in NEEDED)
     if not ready:
         out += ["", tr._("Tap Number, Client, Amount and Issue date to tell me which columns hold them.")]
-    rows = chunk([(tr.plain(label), cb("ic", token, "role", role)) for role, label in ROLES.items()], 2)
-    last = [(tr.plain("✅ Continue"), cb("ic", token, "check"))] if ready else []
-    rows.append([*last, (tr.plain("✖️ Cancel"), cb("ic", token, "stop"))])
+    rows = chunk([(tr.plain(label), IC(token, "role", role)) for role, label in ROLES.items()], 2)
+    last = [(tr.plain("✅ Continue"), IC(token, "check"))] if ready else []
+    rows.append([*last, (tr.plain("✖️ Cancel"), IC(token, "stop"))])
     return Html("\n".join(out)), keyboard(rows)
 
 
@@ -109,10 +109,10 @@ def column_picker(
     tr: Translator, token: str, role: str, header: Sequence[str]
 ) -> tuple[Html, InlineKeyboardMarkup]:
     count = min(len(header), COLUMNS_AT_MOST)
-    rows = chunk([(column_label(tr, header, i), cb("ic", token, "col", role, i)) for i in range(count)], 2)
+    rows = chunk([(column_label(tr, header, i), IC(token, "col", role, i)) for i in range(count)], 2)
     if role not in NEEDED:
-        rows.append([(tr.plain("None"), cb("ic", token, "col", role, "-"))])
-    rows.append([(tr.plain("◀️ Back"), cb("ic", token, "back"))])
+        rows.append([(tr.plain("None"), IC(token, "col", role, "-"))])
+    rows.append([(tr.plain("◀️ Back"), IC(token, "back"))])
     return tr._(QUESTIONS[role]), keyboard(rows)
 
 
@@ -148,9 +148,9 @@ def preview_view(
         out += ["", tr._("Nothing new to import.")]
         return Html("\n".join(out)), None
     out += ["", tr._("Reminders: {plan}, as for an invoice added with /new.", plan=plan_name)]
-    rows = [[(tr.plain_n("✅ Import {n} invoice", "✅ Import {n} invoices", n), cb("ic", token, "go"))],
-            [(tr.plain("Import with reminders off"), cb("ic", token, "go", "off"))],
-            [(tr.plain("✖️ Cancel"), cb("ic", token, "stop"))]]  # fmt: skip
+    rows = [[(tr.plain_n("✅ Import {n} invoice", "✅ Import {n} invoices", n), IC(token, "go"))],
+            [(tr.plain("Import with reminders off"), IC(token, "go", "off"))],
+            [(tr.plain("✖️ Cancel"), IC(token, "stop"))]]  # fmt: skip
     return Html("\n".join(out)), keyboard(rows)
 
 

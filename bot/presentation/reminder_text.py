@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,18 @@ class ReminderText:
     subject: str
     today: date | None = None
     """The freelancer's date the text was written for: how late the invoice is, as the text says."""
+    template: str = ""
+    """The wording the text was filled from, so an e-mail can fill it again around its own layout."""
+    values: dict[str, str] = field(default_factory=dict)
+    """The plain values `template` was filled with (`payment_details` included)."""
+    late_sentence: str | None = None
+    """The late-payment amounts, when this text states them (after the payment details)."""
+    amount_minor: int | None = None
+    """What this text asks the client to pay, when not the invoice's balance (an instalment)."""
+    due_date: date | None = None
+    """When that amount is due, when not the invoice's due date (an instalment)."""
+    instalment: tuple[int, int] | None = None
+    """(2, 3) for the second instalment of a plan in three."""
 
 
 def has_payment_details(freelancer: Freelancer) -> bool:
@@ -79,13 +91,13 @@ def has_payment_details(freelancer: Freelancer) -> bool:
 def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) -> str:
     """How to pay, in plain text: transfer details and/or a payment link.
 
-    Without either, the invoice file is the only place the client can look, and only when the
-    freelancer sent it to the bot; otherwise the client is asked to write back for the details.
+    Without either, nothing in a Telegram reminder says how to pay (it never carries the invoice
+    file): the client is asked to use the 💬 Question button. E-mails word this part themselves
+    (bot.presentation.reminder_email), knowing whether the invoice file is attached.
     """
     lines = []
     if freelancer.iban:
-        iban = " ".join(freelancer.iban[i : i + 4] for i in range(0, len(freelancer.iban), 4))
-        lines.append(tr.plain("Payment by bank transfer: IBAN {iban}", iban=iban))
+        lines.append(tr.plain("Payment by bank transfer: IBAN {iban}", iban=grouped_iban(freelancer.iban)))
         if freelancer.bic:
             lines.append(tr.plain("BIC: {bic}", bic=freelancer.bic))
         if invoice.id > 0:  # a sample invoice (a test e-mail, a preview) has none
@@ -99,9 +111,15 @@ def payment_details(tr: Translator, freelancer: Freelancer, invoice: Invoice) ->
         lines.append(tr.plain("Pay online: {link}", link=freelancer.payment_link))
     if lines:
         return "\n".join(lines)
-    if invoice.file_id:
-        return tr.plain("Payment details are on the invoice.")
-    return tr.plain("Just reply to ask me for the payment details, and I will send them to you right away.")
+    return tr.plain(
+        "Tap {button} below to ask me for the payment details, and I will send them to you right away.",
+        button=tr.plain("💬 Question"),
+    )
+
+
+def grouped_iban(iban: str) -> str:
+    """ "FR76 3000 6000 …": an IBAN in groups of four, as banks print it."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def days_phrase(tr: Translator, days: int) -> str:
@@ -155,17 +173,29 @@ def render_reminder(
     sentence = client_sentence(tr, late) if late is not None and tone == "final" and client.is_b2b else None
     template = custom or tr.plain(builtin_template(tone, invoice, today))
     template = tr.fit(_OLD_DAYS_WORD.sub("{days_overdue}", template), values)
-    if sentence:
+    plain, rich = fill(template, values, sentence)
+    subject = reminder_subject(tr, tone, invoice, today, values)
+    return ReminderText(
+        html=rich, plain=plain, subject=subject, today=today, template=template, values=values,
+        late_sentence=sentence,
+    )  # fmt: skip
+
+
+def fill(template: str, values: dict[str, str], late_sentence: str | None = None) -> tuple[str, str]:
+    """The template filled in, as plain text and as HTML (the template and every value escaped).
+
+    The late-payment sentence follows the payment details, or ends the text when the template has none.
+    """
+    values = dict(values)
+    if late_sentence:
         if "{payment_details}" in template:
-            values["payment_details"] = f"{values['payment_details']}\n\n{sentence}".strip()
+            values["payment_details"] = f"{values['payment_details']}\n\n{late_sentence}".strip()
         else:
             template = f"{template}\n\n{{late_penalties}}"
-            values["late_penalties"] = sentence
+            values["late_penalties"] = late_sentence
     plain = render_template(template, values)
     escaped = {name: html.escape(value, quote=False) for name, value in values.items()}
-    rich = render_template(html.escape(template, quote=False), escaped)
-    subject = reminder_subject(tr, tone, invoice, today, values)
-    return ReminderText(html=rich, plain=plain, subject=subject, today=today)
+    return plain, render_template(html.escape(template, quote=False), escaped)
 
 
 def builtin_template(tone: str, invoice: Invoice, today: date) -> str:
@@ -238,4 +268,7 @@ def render_instalment_reminder(
         "Invoice {number} — instalment {seq} of {count}, {amount}, due on {due_date}",
         number=invoice.number, seq=seq, count=count, amount=values["amount"], due_date=values["due_date"],
     )  # fmt: skip
-    return ReminderText(html=rich, plain=plain, subject=subject, today=today)
+    return ReminderText(
+        html=rich, plain=plain, subject=subject, today=today, template=template, values=values,
+        amount_minor=left_minor, due_date=due_date, instalment=(seq, count),
+    )  # fmt: skip

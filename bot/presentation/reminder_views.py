@@ -24,7 +24,8 @@ from bot.domain.plans import (
 )
 from bot.domain.templates import MAX_TEMPLATE_LENGTH, PLACEHOLDERS, TemplateProblem, TemplateProblemReason
 from bot.i18n import N_, Html, Translator
-from bot.presentation.keyboards import cb, keyboard, nonempty
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import keyboard, nonempty
 from bot.presentation.views import invoice_line
 from bot.storage import Client, Invoice, Reminder
 from bot.storage.formal_notices import FormalNoticeRecord
@@ -330,12 +331,12 @@ def preview_buttons(tr: Translator, items: list[Planned], manual: bool) -> Inlin
     rows: list[list[tuple[str, str]]] = []
     for item in items[:PREVIEW_WITH_BUTTONS]:
         number, rid = item.invoice.number[:16], item.reminder.id
-        first = [(tr.plain("⏭ Skip {number}", number=number), cb("rp", "skip", rid))]
+        first = [(tr.plain("⏭ Skip {number}", number=number), kb.RP_SKIP(rid))]
         if manual:
-            first.insert(0, (tr.plain("✅ Approve {number}", number=number), cb("rp", "ok", rid)))
+            first.insert(0, (tr.plain("✅ Approve {number}", number=number), kb.RP_OK(rid)))
         rows.append(first)
-        rows.append([(tr.plain("📅 +7 days {number}", number=number), cb("rp", "later", rid)),
-                     (tr.plain("✏️ Text {number}", number=number), cb("rp", "text", rid))])  # fmt: skip
+        rows.append([(tr.plain("📅 +7 days {number}", number=number), kb.RP_LATER(rid)),
+                     (tr.plain("✏️ Text {number}", number=number), kb.RP_TEXT(rid))])  # fmt: skip
     return keyboard(rows)
 
 

@@ -15,7 +15,8 @@ from bot.domain.money import AmountError, AmountErrorReason
 from bot.domain.penalties import Penalties
 from bot.domain.plans import CUSTOM_CODE, Plan, PlanError
 from bot.i18n import N_, Html, Translator
-from bot.presentation.keyboards import cb, keyboard
+from bot.presentation import keyboards as kb
+from bot.presentation.keyboards import keyboard
 from bot.presentation.late_amounts import freelancer_line
 from bot.storage import Freelancer, Invoice, Payment
 
@@ -95,12 +96,23 @@ def reminders_phrase(tr: Translator, invoice: Invoice) -> Html:
 
 
 def payment_details_hint(tr: Translator, freelancer: Freelancer, invoice_has_file: bool) -> Html | None:
-    """A reminder without an IBAN, a link or the invoice file cannot say how to pay: say where to fix it."""
-    if freelancer.iban or freelancer.payment_link or invoice_has_file:
+    """Reminders without an IBAN or a payment link cannot say how to pay: say where to add them.
+
+    The invoice file only helps by e-mail (Telegram reminders never carry it), so it does not silence
+    the hint; it changes its words.
+    """
+    if freelancer.iban or freelancer.payment_link:
         return None
+    where = tr._("/settings → {iban} or {link}", iban=tr.plain("IBAN"), link=tr.plain("Payment link"))
+    if invoice_has_file:
+        return tr._(
+            "💡 Only e-mailed reminders carry the invoice file; in Telegram they cannot say how to pay. "
+            "Add your IBAN or a payment link: {where}.",
+            where=where,
+        )
     return tr._(
-        "💡 Your reminders cannot tell the client how to pay yet: add your IBAN or a payment link in "
-        "/settings."
+        "💡 Your reminders cannot tell the client how to pay yet. Add your IBAN or a payment link: {where}.",
+        where=where,
     )
 
 
@@ -157,31 +169,31 @@ def invoice_buttons(
     rows: list[list[tuple[str, str]]] = []
     if invoice.is_open and dispute_id is not None:
         rows += [
-            [(tr.plain("📝 Send a corrected invoice"), cb("dr", "fix", dispute_id))],
-            [(tr.plain("💬 Explain and resume reminders"), cb("dr", "explain", dispute_id))],
-            [(tr.plain("🗑 Cancel the invoice"), cb("dr", "cancel", dispute_id))],
+            [(tr.plain("📝 Send a corrected invoice"), kb.DR_FIX(dispute_id))],
+            [(tr.plain("💬 Explain and resume reminders"), kb.DR_EXPLAIN(dispute_id))],
+            [(tr.plain("🗑 Cancel the invoice"), kb.DR_CANCEL(dispute_id))],
         ]
     if invoice.is_open:
-        rows.append([(tr.plain("✅ Mark paid"), cb("inv", "paid", invoice.id)),
-                     (tr.plain("Partial payment"), cb("inv", "part", invoice.id))])  # fmt: skip
+        rows.append([(tr.plain("✅ Mark paid"), kb.INV_PAID(invoice.id)),
+                     (tr.plain("Partial payment"), kb.INV_PART(invoice.id))])  # fmt: skip
         if invoice.reminders_enabled and not invoice.reminders_paused:
-            toggle = (tr.plain("⏸ Pause reminders"), cb("inv", "pause", invoice.id))
+            toggle = (tr.plain("⏸ Pause reminders"), kb.INV_PAUSE(invoice.id))
         else:
-            toggle = (tr.plain("▶️ Resume reminders"), cb("inv", "resume", invoice.id))
-        rows.append([toggle, (tr.plain("✏️ Edit"), cb("inv", "edit", invoice.id))])
-        rows.append([(tr.plain("🔔 Remind now"), cb("rm", "now", invoice.id)),
-                     (tr.plain("🧪 Send me a test"), cb("rm", "test", invoice.id))])  # fmt: skip
-        rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id)),
-                     (tr.plain("📅 Schedule"), cb("rm", "sched", invoice.id)),
-                     (tr.plain("🔔 Plan"), cb("pl", "show", "i", invoice.id))])  # fmt: skip
-        rows.append([(tr.plain("📆 Instalments"), cb("pi", "new", invoice.id)),
-                     (tr.plain("🤝 Promise to pay"), cb("call", "prom", invoice.id))])  # fmt: skip
+            toggle = (tr.plain("▶️ Resume reminders"), kb.INV_RESUME(invoice.id))
+        rows.append([toggle, (tr.plain("✏️ Edit"), kb.INV_EDIT(invoice.id))])
+        rows.append([(tr.plain("🔔 Remind now"), kb.RM_NOW(invoice.id)),
+                     (tr.plain("🧪 Send me a test"), kb.RM_TEST(invoice.id))])  # fmt: skip
+        rows.append([(tr.plain("🕑 History"), kb.RM_HIST(invoice.id)),
+                     (tr.plain("📅 Schedule"), kb.RM_SCHED(invoice.id)),
+                     (tr.plain("🔔 Plan"), kb.PL_SHOW("i", invoice.id))])  # fmt: skip
+        rows.append([(tr.plain("📆 Instalments"), kb.PI_NEW(invoice.id)),
+                     (tr.plain("🤝 Promise to pay"), kb.CALL_PROM(invoice.id))])  # fmt: skip
         if today is not None and invoice.balance_minor > 0 and today > invoice.due_date:
-            rows.append([(tr.plain("⚖️ Formal notice…"), cb("fn", "start", invoice.id))])
+            rows.append([(tr.plain("⚖️ Formal notice…"), kb.FN_START(invoice.id))])
         if dispute_id is None:
-            rows.append([(tr.plain("Cancel invoice"), cb("inv", "cancel", invoice.id))])
+            rows.append([(tr.plain("Cancel invoice"), kb.INV_CANCEL(invoice.id))])
     else:
-        rows.append([(tr.plain("🕑 History"), cb("rm", "hist", invoice.id))])
+        rows.append([(tr.plain("🕑 History"), kb.RM_HIST(invoice.id))])
     return keyboard(rows)
 
 

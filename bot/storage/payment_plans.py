@@ -144,6 +144,15 @@ class PaymentPlans:
         )
         return await self._with_instalments(rows)
 
+    async def waiting_since(self, status: str, before: datetime) -> list[PaymentPlan]:
+        """Plans in `status` since before `before` (created, for a proposal; decided, for a missed one)."""
+        column = "created_at" if status == "proposed" else "decided_at"
+        rows = await self._db.fetchall(
+            f"SELECT {_PLAN_COLUMNS} FROM payment_plans p WHERE p.status = ? AND p.{column} < ? ORDER BY p.id",
+            (status, int(before.timestamp())),
+        )  # the column name comes from the two above, never from input
+        return await self._with_instalments(rows)
+
     async def running(self) -> list[PaymentPlan]:
         """Every accepted plan (the sweep looks for missed instalments among them)."""
         rows = await self._db.fetchall(

@@ -72,3 +72,42 @@ async def test_how_to_pay_of_another_clients_invoice_is_refused(h: Harness) -> N
     reply = await stranger.press_data(stranger.last.message_id, f"cp:pay:{invoice.id}")
     assert reply.messages == []
     assert last_alert(h) == "This button is no longer valid."
+
+
+async def test_one_tap_on_a_french_reminder_gives_the_amount_iban_link_and_qr_code(h: Harness) -> None:
+    freelancer, client, invoice = await bound_client(h)
+    account = await h.store.freelancers.by_telegram_id(freelancer.id)
+    assert account is not None
+    link = "https://pay.example.com/" + "c" * 270  # as long as a payment link may be
+    await h.store.freelancers.update(
+        account.id, iban=IBAN, bic="AGRIFRPP", payment_link=link, language="fr",
+        business_name="Atelier Claire Martin — Design graphique, illustration et identité visuelle",
+    )  # fmt: skip
+    h.clock.set(utc(2026, 11, 30, 8, 30))
+    await h.dispatch()
+    reminder = client.last
+    assert "FR76 3000 6000 0112 3456 7890 189" in (reminder.text or "")  # the reminder itself says it too
+    reply = await client.press("💳 Comment payer")  # one tap
+    [message] = reply.messages
+    assert message.photo is not None and message.photo.content.startswith(b"\x89PNG")  # the EPC QR code
+    text = message.text or ""
+    assert "Comment payer la facture F-1" in text
+    assert "Montant dû\u00a0: 1\u202f200,00\u00a0€" in text
+    assert "IBAN\u00a0: FR76 3000 6000 0112 3456 7890 189" in text and "BIC\u00a0: AGRIFRPP" in text
+    assert link in text and "Scannez le code" in text
+    assert reply.buttons == ["✅ J'ai payé", "◀ Mes factures"]
+    assert h.unexpected_errors() == []  # the longest caption still fits Telegram's 1,024 characters
+
+
+async def test_a_reminder_without_payment_details_points_to_the_question_button(h: Harness) -> None:
+    freelancer, client, invoice = await bound_client(h)
+    await h.store.invoices.update(
+        invoice.freelancer_id, invoice.id, file_id="FILE-F-1", file_name="F-1.pdf"
+    )  # a file the freelancer sent to the bot: Telegram reminders do not carry it
+    h.clock.set(utc(2026, 11, 30, 8, 30))
+    await h.dispatch()
+    text = client.last.text or ""
+    assert "Tap 💬 Question below to ask me for the payment details" in text
+    assert "on the invoice" not in text
+    reply = await client.press("💬 Question")
+    assert "question" in reply.text.lower()

@@ -291,3 +291,27 @@ async def test_a_french_client_proposes_a_plan_in_french(h: Harness) -> None:
         "l'échéance 1 sur 2 de notre échéancier pour la facture F-1, soit 500,00\u00a0€, arrive le 14 décembre 2026"
         in (client.last.text)
     )
+
+
+async def test_nothing_waits_forever_for_the_freelancer(h: Harness) -> None:
+    freelancer, client, invoice = await bound_client(h)
+    await client_proposes(h, client)  # on 30 Nov 08:30; the freelancer does not answer
+    h.clock.set(utc(2026, 12, 5, 8, 29))
+    await sweep_plans(h.services, h.app.bot)
+    assert await planned(h, invoice.id) == []
+    h.clock.set(
+        utc(2026, 12, 5, 8, 31)
+    )  # 5 days later the reminders resume; the proposal can still be accepted
+    await sweep_plans(h.services, h.app.bot)
+    assert [t for t, _s, _d in await planned(h, invoice.id)][:2] == ["friendly", "firm"]
+    await freelancer.press("✅ Accept the plan")
+    assert {s for _t, s, _d in await planned(h, invoice.id)} == {1, 2, 3}
+    h.clock.set(utc(2026, 12, 17, 8, 30))
+    await h.dispatch()  # instalment 1 missed: reminded once
+    h.clock.set(utc(2026, 12, 20, 9, 0))
+    await sweep_plans(h.services, h.app.bot)  # the freelancer is asked… and does not decide
+    h.clock.set(utc(2026, 12, 27, 9, 1))
+    await sweep_plans(h.services, h.app.bot)
+    assert "No decision for a week about the missed instalment of F-1" in freelancer.last.text
+    rows = await planned(h, invoice.id)
+    assert rows and all(s is None for _t, s, _d in rows)

@@ -238,6 +238,12 @@ async def test_french_client_gets_the_letter_by_email_after_confirmation(
     assert body is not None and "1 000,00" in str(body.get_content()).replace("\u00a0", " ").replace(
         "\u202f", " "
     )
+    page = mail.get_body(preferencelist=("html",))
+    assert page is not None
+    for part in (str(body.get_content()), str(page.get_content())):  # the same letter, in the reminders' frame
+        assert "Vous recevez cet e-mail parce que Claire Martin vous a adressé la facture F-7" in part
+        assert "Répondez simplement à cet e-mail" in part
+    assert '<meta name="color-scheme" content="light dark">' in str(page.get_content())
 
     # A second press sends nothing more.
     reply = await user.press_data(

@@ -28,11 +28,11 @@ from bot.handlers.client_actions.shared import (
 )
 from bot.handlers.common import (
     answer,
-    cb,
     cb_parts,
     keyboard,
 )
 from bot.handlers.profile_fields import Invalid
+from bot.presentation import keyboards as kb
 from bot.presentation.client_buttons import answer_buttons
 from bot.presentation.views import local_today
 from bot.storage.client_requests import ClientRequest, NewRequest
@@ -61,9 +61,9 @@ async def start_paid(update: Update, ctx: RelanceContext) -> str | int:
         return END
     ctx.drafts[DRAFT] = {"invoice_id": side.invoice.id}
     today = local_today(side.freelancer, ctx.clock.now())
-    rows = [[(tr.plain("Today"), cb("cp", "day", today.isoformat())),
-             (tr.plain("Yesterday"), cb("cp", "day", (today - timedelta(days=1)).isoformat())),
-             (tr.plain("Other date"), cb("cp", "day", "other"))]]  # fmt: skip
+    rows = [[(tr.plain("Today"), kb.CP_DAY(today.isoformat())),
+             (tr.plain("Yesterday"), kb.CP_DAY((today - timedelta(days=1)).isoformat())),
+             (tr.plain("Other date"), kb.CP_DAY("other"))]]  # fmt: skip
     await answer(
         update, tr._("When did you pay invoice {number}?", number=side.invoice.number), keyboard(rows)
     )
@@ -99,7 +99,7 @@ async def _take_paid_date(update: Update, ctx: RelanceContext, text: str) -> str
     await answer(
         update,
         tr._("Thank you. Would you like to add a proof of payment, a photo or a PDF? It is optional."),
-        keyboard([[(tr.plain("Skip"), cb("cp", "skip"))]]),
+        keyboard([[(tr.plain("Skip"), kb.CP_SKIP())]]),
     )
     return ASK_PROOF
 
@@ -114,7 +114,7 @@ async def on_proof(update: Update, ctx: RelanceContext) -> str | int:
         await answer(
             update,
             side.tr._("Please send a photo or a PDF, or tap Skip."),
-            keyboard([[(side.tr.plain("Skip"), cb("cp", "skip"))]]),
+            keyboard([[(side.tr.plain("Skip"), kb.CP_SKIP())]]),
         )
         return ASK_PROOF
     ctx.drafts.pop(DRAFT, None)
@@ -204,10 +204,10 @@ async def start_more_time(update: Update, ctx: RelanceContext) -> str | int:
     base = max(local_today(side.freelancer, ctx.clock.now()), invoice.due_date)
     rows = [
         [(tr.plain("+{n} days ({date})", n=n, date=tr.date(base + timedelta(days=n))),
-          cb("cp", "day", (base + timedelta(days=n)).isoformat()))]
+          kb.CP_DAY((base + timedelta(days=n)).isoformat()))]
         for n in MORE_TIME_DAYS
     ]  # fmt: skip
-    rows.append([(tr.plain("📆 Pay in instalments"), cb("cp", "inst", invoice.id))])
+    rows.append([(tr.plain("📆 Pay in instalments"), kb.CP_INST(invoice.id))])
     text = tr._(
         "By when can you pay invoice {number}? It is due on {date}. Tap a date or type one, for example 15/01/2027.",
         number=invoice.number,
@@ -246,7 +246,7 @@ async def _take_new_date(update: Update, ctx: RelanceContext, text: str) -> str 
             "Would you like to add a message for {freelancer}? Type it, or tap Skip.",
             freelancer=side.freelancer.name,
         ),
-        keyboard([[(tr.plain("Skip"), cb("cp", "skip"))]]),
+        keyboard([[(tr.plain("Skip"), kb.CP_SKIP())]]),
     )
     return ASK_NOTE
 
@@ -345,7 +345,7 @@ async def on_question(update: Update, ctx: RelanceContext) -> str | int:
         ctx.bot,
         side.freelancer.telegram_user_id,
         text,
-        keyboard([[(ftr.plain("Reply"), cb("cr", "reply", request.id))]]),
+        keyboard([[(ftr.plain("Reply"), kb.CR_REPLY(request.id))]]),
     )
     await answer(
         update, tr._("💬 Sent to {freelancer}. Their answer will come here.", freelancer=side.freelancer.name)

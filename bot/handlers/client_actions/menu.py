@@ -10,7 +10,6 @@ from bot.domain.epc_qr import NAME_MAX_CHARS, REMITTANCE_TEXT_MAX_CHARS, epc_pay
 from bot.handlers.client_actions.shared import pressed, settled, tell
 from bot.handlers.common import (
     answer,
-    cb,
     chunk,
     keyboard,
     refuse_callback,
@@ -18,6 +17,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import clean_text
 from bot.i18n import Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.client_buttons import action_rows
 from bot.presentation.reminder_text import client_locale
 from bot.presentation.views import invoice_line, local_today
@@ -53,7 +53,7 @@ async def render_menu(ctx: RelanceContext, clients: list[Client]) -> tuple[str, 
         if not invoices:
             lines.append(tr._("No open invoice. Thank you!"))
         sections.append("\n".join(lines))
-        buttons += [(f"📄 {invoice.number}"[:40], cb("cp", "inv", invoice.id)) for invoice in invoices]
+        buttons += [(f"📄 {invoice.number}"[:40], kb.CP_INV(invoice.id)) for invoice in invoices]
     if tr is None:
         return None
     if buttons:
@@ -90,7 +90,7 @@ async def show_invoice(update: Update, ctx: RelanceContext) -> None:
         if side.invoice.is_open
         else tr._("This invoice is settled: there is nothing more to do.")
     )
-    rows.append([(tr.plain("◀ My invoices"), cb("cp", "menu"))])
+    rows.append([(tr.plain("◀ My invoices"), kb.CP_MENU())])
     await answer(update, "\n\n".join(lines), keyboard(rows))
 
 
@@ -100,17 +100,17 @@ async def how_to_pay(update: Update, ctx: RelanceContext) -> None:
     if not (side := await pressed(update, ctx)) or await settled(update, side):
         return
     tr, freelancer, invoice = side.tr, side.freelancer, side.invoice
-    back = [(tr.plain("◀ My invoices"), cb("cp", "menu"))]
+    back = [(tr.plain("◀ My invoices"), kb.CP_MENU())]
     if not freelancer.iban and not freelancer.payment_link:
         refusal = tr._(
             "{freelancer} has not given me payment details yet. Ask them with the 💬 Question button: "
             "they will answer you here.",
             freelancer=freelancer.name,
         )
-        ask = [(tr.plain("💬 Question"), cb("cp", "ask", invoice.id))]
+        ask = [(tr.plain("💬 Question"), kb.CP_ASK(invoice.id))]
         await answer(update, refusal, keyboard([ask, back]))
         return
-    markup = keyboard([[(tr.plain("✅ I've paid"), cb("cp", "paid", invoice.id))], back])
+    markup = keyboard([[(tr.plain("✅ I've paid"), kb.CP_PAID(invoice.id))], back])
     text = payment_details(tr, freelancer, invoice)
     qr = _epc_png(freelancer, invoice)
     chat, query = update.effective_chat, update.callback_query

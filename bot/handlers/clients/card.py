@@ -16,7 +16,6 @@ from bot.domain.stats import PayerScore, payer_score
 from bot.handlers.clients.listing import button_label
 from bot.handlers.common import (
     answer,
-    cb,
     cb_int,
     cb_parts,
     freelancer_of,
@@ -26,6 +25,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.invitations import send_invitation
 from bot.i18n import SUPPORTED, Html, Translator, escape
+from bot.presentation import keyboards as kb
 from bot.presentation.commitment_views import client_card_lines
 from bot.presentation.contact_views import show_address, show_phone
 from bot.presentation.einvoice_views import client_ids_line
@@ -107,36 +107,36 @@ def card_buttons(
     tr: Translator, client: Client, contacts: list[Contact], invited: Collection[int] = ()
 ) -> InlineKeyboardMarkup:
     rows = [
-        [(tr.plain("✏️ Rename"), cb("cl", "ren", client.id)),
-         (tr.plain("Language"), cb("cl", "lang", client.id)),
-         (tr.plain("B2B/B2C"), cb("cl", "b2b", client.id))],
-        [(tr.plain("Notes"), cb("cl", "notes", client.id)),
-         (tr.plain("➕ Add contact"), cb("cl", "addct", client.id)),
-         (tr.plain("🔔 Plan"), cb("pl", "show", "c", client.id))],
-        [(tr.plain("📮 Postal address"), cb("ad", "addr", client.id))],
+        [(tr.plain("✏️ Rename"), kb.CL_REN(client.id)),
+         (tr.plain("Language"), kb.CL_LANG(client.id)),
+         (tr.plain("B2B/B2C"), kb.CL_B2B(client.id))],
+        [(tr.plain("Notes"), kb.CL_NOTES(client.id)),
+         (tr.plain("➕ Add contact"), kb.CL_ADDCT(client.id)),
+         (tr.plain("🔔 Plan"), kb.PL_SHOW("c", client.id))],
+        [(tr.plain("📮 Postal address"), kb.AD_ADDR(client.id))],
     ]  # fmt: skip
     for contact in contacts:
         label = button_label(contact.name or contact.email or tr.plain("contact"))
         rows.append(
             [
-                (tr.plain("✏️ Edit {contact}", contact=label), cb("cl", "cted", contact.id)),
-                (tr.plain("✖ Remove {contact}", contact=label), cb("cl", "ctdel", contact.id)),
+                (tr.plain("✏️ Edit {contact}", contact=label), kb.CL_CTED(contact.id)),
+                (tr.plain("✖ Remove {contact}", contact=label), kb.CL_CTDEL(contact.id)),
             ]
         )
-        rows.append([(channel_label(tr, contact.channel), cb("cl", "chan", contact.id)),
-                     (tr.plain("📞 Phone"), cb("ad", "phone", contact.id))])  # fmt: skip
+        rows.append([(channel_label(tr, contact.channel), kb.CL_CHAN(contact.id)),
+                     (tr.plain("📞 Phone"), kb.AD_PHONE(contact.id))])  # fmt: skip
         invite = [
-            (tr.plain("📨 Invite {contact} in Telegram", contact=label), cb("cl", "invite", contact.id))
+            (tr.plain("📨 Invite {contact} in Telegram", contact=label), kb.CL_INVITE(contact.id))
         ]
         if contact.id in invited:
-            invite.append((tr.plain("🚫 Revoke the link"), cb("cl", "revoke", contact.id)))
+            invite.append((tr.plain("🚫 Revoke the link"), kb.CL_REVOKE(contact.id)))
         rows.append(invite)
     if not contacts:
-        rows.append([(tr.plain("📨 Invite in Telegram"), cb("cl", "invnew", client.id))])
+        rows.append([(tr.plain("📨 Invite in Telegram"), kb.CL_INVNEW(client.id))])
     rows.append(
         [
-            (tr.plain("🗑 Delete client"), cb("cl", "del", client.id)),
-            (tr.plain("◀ All clients"), cb("cl", "page", 0)),
+            (tr.plain("🗑 Delete client"), kb.CL_DEL(client.id)),
+            (tr.plain("◀ All clients"), kb.CL_PAGE(0)),
         ]
     )
     return keyboard(rows)
@@ -270,8 +270,8 @@ async def ask_language(update: Update, ctx: RelanceContext) -> None:
         return
     freelancer, tr, client = owned
     mine = tr.plain("Same as mine ({language})", language=tr.language_name(freelancer.language))
-    rows = [[(mine, cb("cl", "setlang", client.id, SAME_AS_MINE))]]
-    rows.append([(tr.language_name(code), cb("cl", "setlang", client.id, code)) for code in SUPPORTED])
+    rows = [[(mine, kb.CL_SETLANG(client.id, SAME_AS_MINE))]]
+    rows.append([(tr.language_name(code), kb.CL_SETLANG(client.id, code)) for code in SUPPORTED])
     await answer(
         update, tr._("In which language should {name} receive reminders?", name=client.name), keyboard(rows)
     )
@@ -311,8 +311,8 @@ async def ask_delete(update: Update, ctx: RelanceContext) -> None:
         )
     buttons = [
         [
-            (tr.plain("Yes, delete"), cb("cl", "delok", client.id)),
-            (tr.plain("No"), cb("cl", "card", client.id)),
+            (tr.plain("Yes, delete"), kb.CL_DELOK(client.id)),
+            (tr.plain("No"), kb.CL_CARD(client.id)),
         ]
     ]
     await answer(update, question, keyboard(buttons))
@@ -323,7 +323,7 @@ async def confirm_delete(update: Update, ctx: RelanceContext) -> None:
         return
     freelancer, tr, client = owned
     await ctx.store.clients.delete(freelancer.id, client.id)
-    back = keyboard([[(tr.plain("◀ All clients"), cb("cl", "page", 0))]])
+    back = keyboard([[(tr.plain("◀ All clients"), kb.CL_PAGE(0))]])
     await answer(update, tr._("{name} is deleted, with its contacts and invoices.", name=client.name), back)
 
 

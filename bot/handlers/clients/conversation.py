@@ -15,7 +15,6 @@ from bot.context import RelanceContext
 from bot.handlers.clients.card import owned_client, owned_contact, show_client_card
 from bot.handlers.common import (
     answer,
-    cb,
     freelancer_of,
     keyboard,
     refuse_callback,
@@ -23,6 +22,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.profile_fields import Invalid, clean_text, parse_name, validate_email_address
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.storage import Client, Contact, Freelancer
 
 ASKING = "asking"
@@ -186,7 +186,7 @@ async def _ask(update: Update, ctx: RelanceContext, freelancer: Freelancer) -> s
     except Gone:
         return await _gone(update, ctx, tr)
     text, skip = prompt(tr, flow["queue"][0], flow["mode"], client, contact)
-    await answer(update, text, keyboard([[(skip, cb("cl", "skip"))]]) if skip else None)
+    await answer(update, text, keyboard([[(skip, kb.CL_SKIP())]]) if skip else None)
     return ASKING
 
 

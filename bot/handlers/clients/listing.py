@@ -8,7 +8,6 @@ from bot.context import RelanceContext
 from bot.domain.stats import PayerScore, payer_scores
 from bot.handlers.common import (
     answer,
-    cb,
     cb_int,
     chunk,
     edit_in_place,
@@ -19,6 +18,7 @@ from bot.handlers.common import (
     tr_for,
 )
 from bot.i18n import Html, Translator
+from bot.presentation import keyboards as kb
 from bot.presentation.stats_text import score_badge
 from bot.presentation.views import local_today
 from bot.storage import Client, Freelancer
@@ -57,7 +57,7 @@ def render_client_page(
     balances: dict[int, dict[str, int]],
     scores: dict[int, PayerScore] | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup]:
-    add = [(tr.plain("➕ Add a client"), cb("cl", "add"))]
+    add = [(tr.plain("➕ Add a client"), kb.CL_ADD())]
     if total == 0:
         return tr._("You have no clients yet. Add your first one with the button below."), keyboard([add])
     pages = -(-total // PAGE_SIZE)
@@ -67,9 +67,9 @@ def render_client_page(
     scores = scores or {}
     lines += ["", *(client_list_line(tr, c, balances.get(c.id, {}), scores.get(c.id)) for c in clients), ""]
     lines.append(tr._("Tap a client to open its card."))
-    rows = chunk([(button_label(c.name), cb("cl", "card", c.id)) for c in clients], 2)
-    nav = [("◀", cb("cl", "page", page - 1))] if page > 0 else []
-    nav += [("▶", cb("cl", "page", page + 1))] if page + 1 < pages else []
+    rows = chunk([(button_label(c.name), kb.CL_CARD(c.id)) for c in clients], 2)
+    nav = [("◀", kb.CL_PAGE(page - 1))] if page > 0 else []
+    nav += [("▶", kb.CL_PAGE(page + 1))] if page + 1 < pages else []
     return Html("\n".join(lines)), keyboard([*rows, *([nav] if nav else []), add])
 
 

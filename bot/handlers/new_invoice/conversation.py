@@ -19,13 +19,14 @@ from bot.einvoice.cii_ubl import MAX_XML_BYTES, looks_like_einvoice, parse_einvo
 from bot.einvoice.facturx import pdf_einvoice
 from bot.einvoice.model import EInvoiceError
 from bot.handlers import bank_import
-from bot.handlers.common import answer, cb, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
+from bot.handlers.common import answer, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
 from bot.handlers.new_invoice.answers import SKIPPABLE, TAKERS, choose_amount, prefill, prefill_from_facts
 from bot.handlers.new_invoice.einvoice import forget_edited, prefill_from_einvoice
 from bot.handlers.new_invoice.questions import ASK, Draft, Step, ask, default_plan, next_question
 from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator
 from bot.pdf_text import pdf_text
+from bot.presentation import keyboards as kb
 from bot.presentation.einvoice_views import problem_text
 from bot.presentation.views import (
     invoice_buttons,
@@ -227,7 +228,7 @@ async def skip(update: Update, step: Step, value: str) -> str:
 
 async def confirm_due(update: Update, step: Step, value: str) -> str:
     pending = step.draft.pop("due_pending", None)
-    if pending and update.callback_query and update.callback_query.data == cb("nw", "yes"):
+    if pending and update.callback_query and update.callback_query.data == kb.NW_YES():
         step.draft["due_date"] = pending
     return await ask(update, step)
 
@@ -249,7 +250,7 @@ async def edit(update: Update, step: Step, value: str) -> str:
         "issue_date": tr.plain("Issue date"), "due_date": tr.plain("Due date"), "file": tr.plain("File"),
         "description": tr.plain("Description"), "reminders": tr.plain("Reminders"),
     }  # fmt: skip
-    rows = chunk([(labels[f], cb("nw", "field", f)) for f in EDITABLE_FIELDS], 2)
+    rows = chunk([(labels[f], kb.NW_FIELD(f)) for f in EDITABLE_FIELDS], 2)
     await answer(update, tr._("Which field do you want to change?"), keyboard(rows))
     return ASK
 

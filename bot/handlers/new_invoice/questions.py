@@ -21,8 +21,9 @@ from bot.domain.dates import (
 )
 from bot.domain.money import AmountError, AmountErrorReason, Money
 from bot.domain.plans import BUILTIN_PLANS
-from bot.handlers.common import answer, cb, chunk, keyboard
+from bot.handlers.common import answer, chunk, keyboard
 from bot.i18n import Html, Translator, translator
+from bot.presentation import keyboards as kb
 from bot.presentation.einvoice_views import einvoice_lines
 from bot.presentation.views import (
     amount_problem,
@@ -78,21 +79,21 @@ Question = tuple[Html, list[list[tuple[str, str]]]]
 
 
 def skip_row(tr: Translator) -> list[tuple[str, str]]:
-    return [(tr.plain("Skip"), cb("nw", "skip"))]
+    return [(tr.plain("Skip"), kb.NW_SKIP())]
 
 
 def suggestion(label: str, value: str) -> list[tuple[str, str]]:
     """A suggestion button: pressing it is the same as typing `value`. None when `value` is too long
     for Telegram's callback data (a long number in another script): it can still be typed."""
     try:
-        return [(label, cb("nw", "pick", value))]
+        return [(label, kb.NW_PICK(value))]
     except ValueError:
         return []
 
 
 async def ask_client(step: Step) -> Question:
     recent = await step.ctx.store.clients.recent(step.freelancer.id)
-    buttons = [(c.name[:30], cb("nw", "client", c.id)) for c in recent]
+    buttons = [(c.name[:30], kb.NW_CLIENT(c.id)) for c in recent]
     text = step.tr._("Which client is it for? Tap a recent one or type a name, for example <i>ACME</i>.")
     return text, chunk(buttons, 2)
 
@@ -117,7 +118,7 @@ async def ask_number(step: Step) -> Question:
 async def ask_currency(step: Step) -> Question:
     codes = step.draft["currency_candidates"][:6]
     text = step.tr._("Which currency is “{text}”? Tap one or type its code.", text=step.draft["amount_text"])
-    return text, chunk([(code, cb("nw", "pick", code)) for code in codes], 3)
+    return text, chunk([(code, kb.NW_PICK(code)) for code in codes], 3)
 
 
 async def ask_amount(step: Step) -> Question:
@@ -139,7 +140,7 @@ async def ask_issue_date(step: Step) -> Question:
 async def ask_due_confirm(step: Step) -> Question:
     tr = step.tr
     return due_warning_text(step), [
-        [(tr.plain("Yes, keep it"), cb("nw", "yes")), (tr.plain("No, change it"), cb("nw", "no"))]
+        [(tr.plain("Yes, keep it"), kb.NW_YES()), (tr.plain("No, change it"), kb.NW_NO())]
     ]
 
 
@@ -172,16 +173,16 @@ async def ask_reminders(step: Step) -> Question:
         [
             (
                 tr.plain("Reminders: {plan} (default)", plan=plan_label(tr, inherited)),
-                cb("nw", "plan", "default"),
+                kb.NW_PLAN("default"),
             )
         ]
     ]
     rows += [
-        [(tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), cb("nw", "plan", code))]
+        [(tr.plain("Reminders: {plan}", plan=plan_label(tr, code)), kb.NW_PLAN(code))]
         for code in BUILTIN_PLANS
         if code != inherited
     ]
-    rows.append([(tr.plain("No reminders"), cb("nw", "plan", "off"))])
+    rows.append([(tr.plain("No reminders"), kb.NW_PLAN("off"))])
     text = tr._(
         "Should I remind the client if it is not paid on time? <b>Standard</b>: a courtesy note 3 days "
         "before the due date, then reminders 3, 10 and 20 days after. <b>Gentle</b>: on the due date, "
@@ -196,7 +197,7 @@ async def ask_amount_choice(step: Step) -> Question:
     readings = tuple(Money(minor, currency) for minor in options)
     error = AmountError(AmountErrorReason.AMBIGUOUS_AMOUNT, currency=currency, readings=readings)
     return amount_problem(step.tr, error), [
-        [(step.tr.money(minor, currency), cb("nw", "amt", str(i))) for i, minor in enumerate(options)]
+        [(step.tr.money(minor, currency), kb.NW_AMT(str(i))) for i, minor in enumerate(options)]
     ]
 
 
@@ -305,8 +306,8 @@ def summary(step: Step) -> Html:
 
 def summary_buttons(tr: Translator) -> list[list[tuple[str, str]]]:
     return [
-        [(tr.plain("✅ Confirm"), cb("nw", "confirm"))],
-        [(tr.plain("✏️ Edit"), cb("nw", "edit")), (tr.plain("Cancel"), cb("nw", "cancel"))],
+        [(tr.plain("✅ Confirm"), kb.NW_CONFIRM())],
+        [(tr.plain("✏️ Edit"), kb.NW_EDIT()), (tr.plain("Cancel"), kb.NW_CANCEL())],
     ]
 
 
