@@ -3,6 +3,7 @@
 Subcommands: `relance` / `relance run` (the bot, long polling), `relance migrate`,
 `relance backup PATH` (a consistent online copy), `relance export USER_ID`,
 `relance import-statement USER_ID FILE` (bank reconciliation),
+`relance import-invoices USER_ID FILE [--dry-run]` (a CSV of invoices from another tool, or from /export),
 `relance penalties --amount … --due … --on …` (late-payment interest and indemnity, JSON),
 `relance rates add 2027-01-01 2.15` / `relance rates list` (the reference rates behind them).
 """
@@ -228,6 +229,66 @@ async def _import_statement(
         await store.close()
 
 
+async def _import_invoices(config: Config, args: argparse.Namespace) -> str:
+    """Create a freelancer's invoices from a CSV export (all or none); the preview or the result as text."""
+    from bot.einvoice.csv_profiles import ROLES, InvoiceColumns
+    from bot.einvoice.model import EInvoiceError
+    from bot.einvoice.service import ColumnsToConfirm, import_invoices
+    from bot.engine.planner import ReminderPlanner
+    from bot.presentation import einvoice_views
+    from bot.presentation.views import local_today, plan_label
+    from bot.storage.invoices import DuplicateNumberError
+
+    path: Path = args.file
+    data = _read_file(path)
+    columns = None
+    if args.columns:
+        pairs = [item.split("=", 1) for item in args.columns]
+        if any(len(p) != 2 or p[0].strip() not in ROLES for p in pairs):
+            raise Stop(f"--columns: each one is ROLE=COLUMN with ROLE one of {', '.join(ROLES)} "
+                       "(example: --columns number=Numéro --columns amount='Montant TTC')")  # fmt: skip
+        columns = InvoiceColumns.from_dict({k.strip(): v.strip() for k, v in pairs})
+    store = await open_store(config.database)
+    try:
+        freelancer = await store.freelancers.by_telegram_id(args.telegram_user_id)
+        if freelancer is None:
+            raise Stop(f"no freelancer with Telegram user id {args.telegram_user_id}")
+        clock = ShiftedClock(config.clock_start) if config.clock_start else SystemClock()
+        tr = translator(freelancer.language)
+        try:
+            plan = await import_invoices(
+                store, freelancer, data, path.name, clock, today=local_today(freelancer, clock.now()),
+                invoice_changed=ReminderPlanner(store, clock).replan, columns=columns, dry_run=args.dry_run,
+                reminders=not args.no_reminders,
+            )  # fmt: skip
+        except EInvoiceError as exc:
+            raise Stop(html.unescape(einvoice_views.errors_text(tr, path.name, exc))) from None
+        except DuplicateNumberError:
+            raise Stop(f"{path.name}: an invoice number was taken meanwhile; nothing was created") from None
+        except ColumnsToConfirm as exc:
+            shown = " ".join(f"--columns '{k}={v}'" for k, v in exc.guess.as_dict().items() if v)
+            raise Stop(
+                f"{path.name}: unknown CSV layout (columns: {', '.join(exc.header)}); nothing was created. "
+                + (f"Run again with the columns, starting from the guess: {shown}" if shown
+                   else "Say which column is which, e.g. --columns number=Numéro --columns client=Client")
+            ) from None  # fmt: skip
+        if args.dry_run:
+            text, _markup = einvoice_views.preview_view(tr, "cli", plan, plan_label(tr, freelancer.default_plan))
+            return html.unescape(text) + "\n\n" + html.unescape(tr.plain("Trial run: nothing was saved."))
+        return html.unescape(einvoice_views.done_text(tr, plan, reminders=not args.no_reminders))
+    finally:
+        await store.close()
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise Stop(f"{path}: the file is larger than {MAX_FILE_BYTES // 2**20} MB")
+        return path.read_bytes()
+    except OSError as exc:
+        raise Stop(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def _migrate_to_postgres(sqlite_path: Path, url: str) -> int:
     """Copy, verify, and print one line per table; no bot token needed (the bot must be stopped)."""
     from bot.storage.copy import migrate_to_postgres
@@ -409,6 +470,14 @@ def main(argv: list[str] | None = None) -> int:
     bank.add_argument("--columns", action="append", metavar="ROLE=COLUMN",
                       help="CSV columns for an unknown layout (date, amount or credit/debit, counterparty, "
                       "remittance, currency, transaction_id); remembered for this header")  # fmt: skip
+    imports = sub.add_parser("import-invoices", help="create invoices from a CSV export of another tool (or /export)")
+    imports.add_argument("telegram_user_id", type=int)
+    imports.add_argument("file", type=Path, help="CSV: Relance /export, Invoice Ninja, or any tool's export")
+    imports.add_argument("--dry-run", action="store_true", help="show what would be created, save nothing")
+    imports.add_argument("--no-reminders", action="store_true", help="create the invoices with reminders off")
+    imports.add_argument("--columns", action="append", metavar="ROLE=COLUMN",
+                         help="columns of an unknown layout (number, client, amount, issue_date, due_date, "
+                         "currency, email, balance, status, description); remembered for this header")  # fmt: skip
     copy = sub.add_parser(
         "migrate-to-postgres", help="copy a SQLite installation into an empty PostgreSQL database, verified"
     )
@@ -467,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         elif args.command == "import-statement":
             print(asyncio.run(_import_statement(config, args, *_read_statement(args))))
+        elif args.command == "import-invoices":
+            print(asyncio.run(_import_invoices(config, args)))
         elif args.command == "rates":
             print(asyncio.run(_rates(config, args)))
         elif args.command == "backup":

@@ -57,6 +57,11 @@ from bot.storage.persistence import SqlitePersistence
 from bot.update_processor import PerUserUpdateProcessor
 
 CONVERSATION_TIMEOUT_SECONDS = 30 * 60
+XML_DOCUMENT = (
+    filters.Document.FileExtension("xml")
+    | filters.Document.MimeType("application/xml")
+    | filters.Document.MimeType("text/xml")
+)
 
 # Conversations mix message and button handlers on purpose (per_message=False): silence PTB's hint.
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
@@ -131,6 +136,8 @@ def _new_invoice_conversation() -> ConversationHandler[Any]:
             MessageHandler(
                 filters.ChatType.PRIVATE & filters.Document.PDF, new_invoice.conversation.start_from_pdf
             ),
+            # An XML e-invoice (CII, UBL) starts /new too; any other XML goes on to the bank import.
+            MessageHandler(filters.ChatType.PRIVATE & XML_DOCUMENT, new_invoice.conversation.start_from_xml),
         ],
         states={
             new_invoice.questions.ASK: [

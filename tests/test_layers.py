@@ -21,6 +21,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "presentation": {"app", "context", "engine", "handlers"},
     "engine": {"app", "handlers"},
     "bank": {"app", "handlers"},
+    "einvoice": {"app", "channels", "context", "engine", "handlers", "presentation"},
 }
 
 

@@ -29,6 +29,7 @@ from bot.bank.service import (
     undo_line,
 )
 from bot.context import RelanceContext
+from bot.handlers import invoice_import
 from bot.handlers.common import (
     answer,
     cb_parts,
@@ -60,6 +61,7 @@ def handlers() -> list[Any]:
     return [
         CommandHandler("bank", waiting_lines),
         CallbackQueryHandler(on_csv_button, pattern=kb.BK_CSV.pattern),
+        CallbackQueryHandler(invoice_import.on_button, pattern=kb.IC.pattern),
         CallbackQueryHandler(on_line_button, pattern=kb.either(kb.BK_OK, kb.BK_ALT, kb.BK_PICK, kb.BK_NO, kb.BK_UNNO, kb.BK_BACK, kb.BK_UNDO)),
     ]
 
@@ -86,6 +88,10 @@ async def on_statement(update: Update, ctx: RelanceContext) -> None:
     if len(data) > MAX_FILE_BYTES:
         await answer(update, _too_big(tr))
         return
+    if detect_format(data, name) == "csv" and await invoice_import.took_csv(
+        update, ctx, freelancer, data, name, document.file_id
+    ):
+        return  # a CSV of invoices from another tool (or the question which kind it is)
     if not is_bank_statement(data, name) and not _unknown_csv(data, name):
         await answer(
             update,
@@ -97,6 +103,13 @@ async def on_statement(update: Update, ctx: RelanceContext) -> None:
         )
         return
     await _import(update, ctx, freelancer, data, name, document.file_id, None)
+
+
+async def import_file(
+    update: Update, ctx: RelanceContext, freelancer: Freelancer, data: bytes, name: str, file_id: str
+) -> None:
+    """Import a file the freelancer said is a bank statement (🏦 on an invoice-or-bank CSV)."""
+    await _import(update, ctx, freelancer, data, name, file_id, None)
 
 
 async def _download(ctx: RelanceContext, file_id: str) -> bytes:

@@ -209,6 +209,8 @@ BK_NO = Button("bk:no")
 BK_UNNO = Button("bk:unno")
 BK_BACK = Button("bk:back")
 BK_UNDO = Button("bk:undo")
+# A CSV of invoices (bot.handlers.invoice_import): `ic:<token>:<action>[:…]`, one handler dispatching on the action
+IC = Button("ic", example=("a1b2c3", "col", "number", 0))
 
 # Payment plans and disputes (bot.handlers.payment_plans, disputes) ----------------------------------
 PI_NEW = Button("pi:new")

@@ -14,6 +14,7 @@ from bot.storage.formal_notices import FormalNotices
 from bot.storage.freelancers import Freelancer, Freelancers
 from bot.storage.inbound import Inbound
 from bot.storage.invitations import Invitations
+from bot.storage.invoice_import import InvoiceImports
 from bot.storage.invoices import Invoice, Invoices, Payment
 from bot.storage.migrate import migrate
 from bot.storage.payment_plans import PaymentPlans
@@ -44,6 +45,7 @@ class Store:
         self.freelancers = Freelancers(db)
         self.clients = Clients(db)
         self.invoices = Invoices(db)
+        self.invoice_imports = InvoiceImports(db)
         self.reminders = Reminders(db)
         self.templates = Templates(db)
         self.invitations = Invitations(db)

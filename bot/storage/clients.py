@@ -23,6 +23,10 @@ class Client:
     plan: str | None = None
     postal_address: str | None = None
     """Lines separated by LF, printed on a formal notice; None: not given yet."""
+    siren: str | None = None
+    siret: str | None = None
+    vat_number: str | None = None
+    """Legal identifiers read from an e-invoice (checked), compact; None: not known."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,14 @@ class PaymentHistory:
     average_days_late: float | None
 
 
-_CLIENT = "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan, postal_address"
+_CLIENT = (
+    "id, freelancer_id, name, language, is_b2b, notes, created_at, last_used_at, plan, postal_address, siren, "
+    "siret, vat_number"
+)
 _CONTACT = "id, client_id, name, email, telegram_chat_id, remind, channel, telegram_status, phone"
-EDITABLE = frozenset({"name", "language", "is_b2b", "notes", "plan", "postal_address"})
+EDITABLE = frozenset(
+    {"name", "language", "is_b2b", "notes", "plan", "postal_address", "siren", "siret", "vat_number"}
+)
 CONTACT_EDITABLE = frozenset({"name", "email", "remind", "channel", "phone"})
 CHANNELS = ("auto", "telegram", "email", "both")
 

@@ -29,6 +29,7 @@ from bot.i18n import SUPPORTED, Html, Translator, escape
 from bot.presentation import keyboards as kb
 from bot.presentation.commitment_views import client_card_lines
 from bot.presentation.contact_views import show_address, show_phone
+from bot.presentation.einvoice_views import client_ids_line
 from bot.presentation.stats_text import score_line
 from bot.presentation.views import invoice_line, local_today, plan_label
 from bot.storage import Client, Contact, Freelancer, Invoice
@@ -168,6 +169,7 @@ def render_card(
         language,
         tr._("Notes: {notes}", notes=client.notes) if client.notes else tr._("Notes: none"),
         tr._("Postal address: {address}", address=show_address(tr, client.postal_address)),
+        *[ids for ids in [client_ids_line(tr, client.siren, client.siret, client.vat_number)] if ids],
         tr._("Reminder plan: {plan}", plan=plan_label(tr, client.plan))
         if client.plan
         else tr._("Reminder plan: your default ({plan})", plan=plan_label(tr, freelancer.default_plan)),

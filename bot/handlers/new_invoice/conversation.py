@@ -15,13 +15,19 @@ from telegram.ext import ConversationHandler
 from bot.context import RelanceContext
 from bot.domain.invoice_text import read_invoice_text
 from bot.domain.plans import BUILTIN_PLANS
+from bot.einvoice.cii_ubl import MAX_XML_BYTES, looks_like_einvoice, parse_einvoice_xml
+from bot.einvoice.facturx import pdf_einvoice
+from bot.einvoice.model import EInvoiceError
+from bot.handlers import bank_import
 from bot.handlers.common import answer, cb_parts, chunk, freelancer_of, keyboard, onboarded, tr_for
 from bot.handlers.new_invoice.answers import SKIPPABLE, TAKERS, choose_amount, prefill, prefill_from_facts
+from bot.handlers.new_invoice.einvoice import forget_edited, prefill_from_einvoice
 from bot.handlers.new_invoice.questions import ASK, Draft, Step, ask, default_plan, next_question
 from bot.handlers.profile_fields import Invalid, clean_text
 from bot.i18n import Html, Translator
 from bot.pdf_text import pdf_text
 from bot.presentation import keyboards as kb
+from bot.presentation.einvoice_views import problem_text
 from bot.presentation.views import (
     invoice_buttons,
     invoice_card,
@@ -67,7 +73,8 @@ async def start(update: Update, ctx: RelanceContext) -> str | int:
 
 
 async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
-    """A PDF forwarded outside any conversation: a new invoice with that file, prefilled from its text."""
+    """A PDF forwarded outside any conversation: a new invoice with that file, filled from its e-invoice
+    XML (Factur-X / ZUGFeRD) when it carries one, else prefilled from its text."""
     if ctx.drafts.get("draft") is not None:  # /new is under way: the PDF answers its file question
         return await on_file(update, ctx)
     step = await new_draft(update, ctx)
@@ -79,16 +86,55 @@ async def start_from_pdf(update: Update, ctx: RelanceContext) -> str | int:
     except Invalid as exc:
         return await ask(update, step, exc.message)
     draft.update(file_done=True, file_id=file_id, file_name=file_name)
-    data = await (await ctx.bot.get_file(file_id)).download_as_bytearray()
+    data = bytes(await (await ctx.bot.get_file(file_id)).download_as_bytearray())
+    problem: EInvoiceError | None = None
+    try:
+        einvoice = await pdf_einvoice(data)
+    except EInvoiceError as exc:
+        einvoice, problem = None, exc
+    if einvoice is not None:
+        await prefill_from_einvoice(step, einvoice)
+        return await ask(update, step, step.tr._("I attached {name} to a new invoice and read its e-invoice data.",
+                                                 name=file_name))  # fmt: skip
     facts = read_invoice_text(
-        await pdf_text(bytes(data)), locale=step.tr.locale, default_currency=freelancer.default_currency,
+        await pdf_text(data), locale=step.tr.locale, default_currency=freelancer.default_currency,
         today=step.today,
     )  # fmt: skip
     await prefill_from_facts(step, facts)
     note = step.tr._(
         "I attached {name} to a new invoice and filled in what I could read. Please check.", name=file_name
     )
+    if problem is not None:
+        unread = step.tr._("The e-invoice data inside {name} cannot be read: {problem}. I read its text instead.",
+                           name=file_name, problem=problem_text(step.tr, problem))  # fmt: skip
+        note = Html(f"{unread}\n{note}")
     return await ask(update, step, note)
+
+
+async def start_from_xml(update: Update, ctx: RelanceContext) -> str | int:
+    """An XML document outside any conversation: a CII or UBL e-invoice starts /new with every fact it
+    gives (a broken one is explained and still attached); any other XML is a bank statement."""
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None or (document.file_size or 0) > MAX_XML_BYTES:
+        await bank_import.on_statement(update, ctx)
+        return END
+    data = bytes(await (await ctx.bot.get_file(document.file_id)).download_as_bytearray())
+    if not looks_like_einvoice(data):
+        await bank_import.on_statement(update, ctx)
+        return END
+    step = await new_draft(update, ctx)
+    if step is None:
+        return END
+    file_name = clean_text(document.file_name or "invoice.xml")[:80] or "invoice.xml"
+    step.draft.update(file_done=True, file_id=document.file_id, file_name=file_name)
+    try:
+        await prefill_from_einvoice(step, parse_einvoice_xml(data))
+    except EInvoiceError as exc:
+        return await ask(update, step, step.tr._(
+            "I could not read the e-invoice {name}: {problem}. I attached it to a new invoice; please answer "
+            "the questions instead.", name=file_name, problem=problem_text(step.tr, exc)))  # fmt: skip
+    return await ask(update, step, step.tr._("I read the e-invoice {name} into a new invoice.", name=file_name))
 
 
 async def on_text(update: Update, ctx: RelanceContext) -> str | int:
@@ -229,6 +275,7 @@ CLEARS = {
 
 
 async def edit_field(update: Update, step: Step, value: str) -> str:
+    forget_edited(step, value)
     for key in CLEARS.get(value, ()):
         step.draft.pop(key, None)
     return await ask(update, step)
@@ -267,6 +314,12 @@ async def confirm(update: Update, step: Step, value: str) -> str | int:
             update, step, step.tr._("Another invoice now has this number. Please type another one.")
         )
     step.ctx.drafts.pop("draft", None)
+    facts = d.get("einvoice") or {}
+    if "legal_ids" in facts.get("fields", ()):  # checked ids from the e-invoice; never overwrites one
+        await step.ctx.store.invoice_imports.set_legal_ids(
+            step.freelancer.id, invoice.client_id, siren=facts.get("siren"), siret=facts.get("siret"),
+            vat=facts.get("vat"),
+        )  # fmt: skip
     await step.ctx.services.invoice_changed(invoice)
     text = step.tr._("Saved ✅") + Html("\n\n") + invoice_card(step.tr, invoice, [], step.today)
     await answer(update, text, invoice_buttons(step.tr, invoice))

@@ -24,6 +24,7 @@ from bot.domain.plans import BUILTIN_PLANS
 from bot.handlers.common import answer, chunk, keyboard
 from bot.i18n import Html, Translator, translator
 from bot.presentation import keyboards as kb
+from bot.presentation.einvoice_views import einvoice_lines
 from bot.presentation.views import (
     amount_problem,
     local_today,
@@ -295,6 +296,8 @@ def summary(step: Step) -> Html:
             else tr.plain("off"),
         ),
     ]
+    if d.get("einvoice"):
+        lines += [Html(""), *einvoice_lines(tr, d["einvoice"], step.freelancer.iban)]
     hint = payment_details_hint(tr, step.freelancer, bool(d.get("file_id")))
     if hint and d.get("reminders"):
         lines += [Html(""), hint]
