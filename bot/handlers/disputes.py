@@ -19,7 +19,15 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.context import RelanceContext
 from bot.domain.money import AmountError, parse_amount
 from bot.engine.commitments import end_plan, open_dispute, resolve_dispute
-from bot.handlers.client_actions.shared import ClientSide, client_side, message_text, pressed, tell, typed
+from bot.handlers.client_actions.shared import (
+    ClientSide,
+    client_side,
+    message_text,
+    photo_or_pdf,
+    pressed,
+    tell,
+    typed,
+)
 from bot.handlers.common import (
     answer,
     cb_int,
@@ -151,23 +159,12 @@ async def on_details(update: Update, ctx: RelanceContext) -> str | int:
     return ASK_FILE
 
 
-def _attachment(update: Update) -> tuple[str, bool] | None:
-    message = update.effective_message
-    if message is not None and message.photo:
-        return message.photo[-1].file_id, True
-    document = message.document if message else None
-    mime = (document.mime_type or "").lower() if document else ""
-    if document is not None and (mime == "application/pdf" or mime.startswith("image/")):
-        return document.file_id, False
-    return None
-
-
 async def on_file(update: Update, ctx: RelanceContext) -> str | int:
     if not (loaded := await _drafted(update, ctx)):
         return END
     side, draft = loaded
     tr = side.tr
-    attachment = None if update.callback_query else _attachment(update)
+    attachment = None if update.callback_query else photo_or_pdf(update)
     if update.callback_query is None and attachment is None:
         await answer(update, tr._("Please send a photo or a PDF, or tap Skip."),
                      keyboard([[(tr.plain("Skip"), kb.DQ_SKIP())]]))  # fmt: skip

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
-from bot.channels.telegram import Outcome, send_telegram
 from bot.context import RelanceContext
 from bot.domain.dates import DateError, parse_date
 from bot.domain.instalments import (
@@ -38,7 +37,7 @@ from bot.domain.instalments import (
 )
 from bot.engine.commitments import answer_plan, give_more_time, propose_plan, resume_escalation
 from bot.engine.planner import instalments_due
-from bot.handlers.client_actions.shared import client_side
+from bot.handlers.client_actions.shared import client_side, tell, typed
 from bot.handlers.common import (
     answer,
     cb_int,
@@ -187,7 +186,7 @@ async def on_count(update: Update, ctx: RelanceContext) -> str | int:
         return END
     side, draft = loaded
     tr = side.tr
-    text = cb_parts(update)[1] if update.callback_query else _typed(update)
+    text = cb_parts(update)[1] if update.callback_query else typed(update)
     try:
         count = int(text.strip())
         check_count(count, side.invoice.balance_minor)
@@ -219,7 +218,7 @@ async def on_frequency(update: Update, ctx: RelanceContext) -> str | int:
         cb_parts(update)[1]
         if update.callback_query
         else _typed_choice(
-            tr, {"weekly": ("Weekly", "weekly"), "monthly": ("Monthly", "monthly")}, _typed(update)
+            tr, {"weekly": ("Weekly", "weekly"), "monthly": ("Monthly", "monthly")}, typed(update)
         )
     )
     if frequency not in FREQUENCY_NAMES:
@@ -245,7 +244,7 @@ async def on_first(update: Update, ctx: RelanceContext) -> str | int:
         return END
     side, draft = loaded
     tr, today = side.tr, _today(side, ctx)
-    text = cb_parts(update)[1] if update.callback_query and len(cb_parts(update)) > 1 else _typed(update)
+    text = cb_parts(update)[1] if update.callback_query and len(cb_parts(update)) > 1 else typed(update)
     try:
         first = parse_date(text, locale=tr.locale, today=today)
     except DateError:
@@ -286,7 +285,7 @@ async def on_split(update: Update, ctx: RelanceContext) -> str | int:
     choice = (
         cb_parts(update)[0]
         if update.callback_query
-        else _typed_choice(tr, {"eq": ("Equal amounts", "equal")}, _typed(update))
+        else _typed_choice(tr, {"eq": ("Equal amounts", "equal")}, typed(update))
     )
     if choice == "typ":
         await answer(
@@ -338,7 +337,7 @@ async def on_amounts(update: Update, ctx: RelanceContext) -> str | int:
     side, draft = loaded
     tr, invoice = side.tr, side.invoice
     try:
-        amounts = parse_amounts(_typed(update), balance_minor=invoice.balance_minor, currency=invoice.currency,
+        amounts = parse_amounts(typed(update), balance_minor=invoice.balance_minor, currency=invoice.currency,
                                 locale=tr.locale)  # fmt: skip
     except InstalmentError as exc:
         await answer(update, _amounts_problem(tr, exc, invoice, draft["count"]))
@@ -449,7 +448,7 @@ async def _send_to_freelancer(
         + "\n"
         + plan_summary(tr, side.invoice, plan, dues)
     )
-    await _tell(ctx, side.freelancer.telegram_user_id, text, freelancer_plan_buttons(tr, plan.id))
+    await tell(ctx.bot, side.freelancer.telegram_user_id, text, freelancer_plan_buttons(tr, plan.id))
 
 
 async def _send_to_client(
@@ -467,22 +466,8 @@ async def _send_to_client(
     }
     sent = False
     for chat_id in sorted(chats):
-        sent = await _tell(ctx, chat_id, text, client_plan_buttons(tr, side.invoice.id, plan.id)) or sent
+        sent = await tell(ctx.bot, chat_id, text, client_plan_buttons(tr, side.invoice.id, plan.id)) or sent
     return sent
-
-
-async def _tell(
-    ctx: RelanceContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    delivery = await send_telegram(ctx.bot, chat_id, text, markup)
-    if delivery.outcome != Outcome.SENT:
-        log.warning("could not write to chat %s: %s", chat_id, delivery.reason)
-    return delivery.outcome == Outcome.SENT
-
-
-def _typed(update: Update) -> str:
-    message = update.effective_message
-    return (message.text if message else None) or ""
 
 
 # Answers --------------------------------------------------------------------------------------------
@@ -548,7 +533,7 @@ async def freelancer_answer(update: Update, ctx: RelanceContext) -> None:
     else:
         reply = ctr._("{freelancer} declined the payment plan for invoice {number}. You can write to them with "
                       "💬 Question under a reminder.", freelancer=freelancer.name, number=invoice.number)  # fmt: skip
-    await _tell(ctx, plan.chat_id, reply)
+    await tell(ctx.bot, plan.chat_id, reply)
 
 
 async def client_answer(update: Update, ctx: RelanceContext) -> None:
@@ -587,7 +572,7 @@ async def client_answer(update: Update, ctx: RelanceContext) -> None:
         else ftr._("✖️ {client} declined your payment plan for {number}: the usual reminders go on.",
                    client=side.client.name, number=invoice.number)
     )  # fmt: skip
-    await _tell(ctx, side.freelancer.telegram_user_id, told)
+    await tell(ctx.bot, side.freelancer.telegram_user_id, told)
 
 
 async def missed_decision(update: Update, ctx: RelanceContext) -> None:
@@ -649,7 +634,7 @@ async def _tell_client_new_dates(
     for chat_id in sorted(
         {c.telegram_chat_id for c in await ctx.store.clients.contacts(client.id) if c.telegram_chat_id}
     ):
-        await _tell(ctx, chat_id, text)
+        await tell(ctx.bot, chat_id, text)
 
 
 def handlers(conversation: Any) -> list[Any]:

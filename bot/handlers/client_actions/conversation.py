@@ -21,6 +21,7 @@ from bot.handlers.client_actions.shared import (
     ClientSide,
     drafted,
     message_text,
+    photo_or_pdf,
     pressed,
     read_date,
     settled,
@@ -110,7 +111,7 @@ async def on_proof(update: Update, ctx: RelanceContext) -> str | int:
     if not (loaded := await drafted(update, ctx)):
         return END
     side, draft = loaded
-    proof = None if update.callback_query else _proof(update)
+    proof = None if update.callback_query else photo_or_pdf(update)
     if update.callback_query is None and proof is None:
         await answer(
             update,
@@ -122,18 +123,6 @@ async def on_proof(update: Update, ctx: RelanceContext) -> str | int:
     if not await settled(update, side):
         await _claim_paid(update, ctx, side, date.fromisoformat(draft["paid_on"]), proof)
     return END
-
-
-def _proof(update: Update) -> tuple[str, bool] | None:
-    """(file_id, is a photo) of a photo, a PDF or an image file."""
-    message = update.effective_message
-    if message is not None and message.photo:
-        return message.photo[-1].file_id, True
-    document = message.document if message else None
-    mime = (document.mime_type or "").lower() if document else ""
-    if document is not None and (mime == "application/pdf" or mime.startswith("image/")):
-        return document.file_id, False
-    return None
 
 
 async def _claim_paid(
@@ -209,10 +198,14 @@ async def running_plan_answer(update: Update, ctx: RelanceContext, side: ClientS
         return False
     await answer(
         update,
-        tr._("You pay invoice {number} in instalments: the next one, {amount}, is due on {date}. If you need more "
-             "time for it, tell {freelancer} with 💬 Question.", number=side.invoice.number,
-             amount=tr.money(due.left_minor, side.invoice.currency), date=tr.date(due.due_date),
-             freelancer=side.freelancer.name),  # fmt: skip
+        tr._(
+            "You pay invoice {number} in instalments: the next one, {amount}, is due on {date}. If you need more "
+            "time for it, tell {freelancer} with 💬 Question.",
+            number=side.invoice.number,
+            amount=tr.money(due.left_minor, side.invoice.currency),
+            date=tr.date(due.due_date),
+            freelancer=side.freelancer.name,
+        ),  # fmt: skip
         keyboard([[(tr.plain("💬 Question"), kb.CP_ASK(side.invoice.id))]]),
     )
     return True

@@ -152,3 +152,15 @@ async def settled(update: Update, side: ClientSide) -> bool:
         ),
     )
     return True
+
+
+def photo_or_pdf(update: Update) -> tuple[str, bool] | None:
+    """(file_id, is a photo) of a photo, a PDF or an image file the message carries; None otherwise."""
+    message = update.effective_message
+    if message is not None and message.photo:
+        return message.photo[-1].file_id, True
+    document = message.document if message else None
+    mime = (document.mime_type or "").lower() if document else ""
+    if document is not None and (mime == "application/pdf" or mime.startswith("image/")):
+        return document.file_id, False
+    return None
