@@ -27,9 +27,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ABANDONED_AFTER = timedelta(seconds=15)
-"""An older row is a dead worker's (received, never handled): the user's next updates go on."""
-POLL_SECONDS = 0.005
+ABANDONED_AFTER = timedelta(seconds=30)
+"""An older row is a dead worker's (received, never handled): the user's next updates go on.
+Generous, since a busy live worker must never be taken for a dead one (that reorders a user)."""
+FIRST_POLL_SECONDS = 0.005
+MAX_POLL_SECONDS = 0.1
+"""A waiting update looks again soon, then less often: many waiting users must not load the database."""
 
 
 def update_key(update: object) -> int | None:
@@ -48,9 +51,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         *,
         across_workers: Inbound | None = None,
         clock: Clock | None = None,
+        abandoned_after: timedelta = ABANDONED_AFTER,
     ) -> None:
         """`across_workers`: keep each user's order with the other webhook workers too."""
         super().__init__(max_concurrent_updates)
+        self._abandoned_after = abandoned_after
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._inbound, self._clock = across_workers, clock
@@ -86,15 +91,21 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def _wait_for_older(self, key: int, update_id: int) -> None:
         """Until the user's older updates (received by any worker) are handled."""
         assert self._inbound is not None and self._clock is not None
-        give_up = time.monotonic() + ABANDONED_AFTER.total_seconds()
+        give_up = time.monotonic() + self._abandoned_after.total_seconds()
+        pause = FIRST_POLL_SECONDS
         while True:
-            oldest = await self._inbound.oldest_pending(key, self._clock.now(), ABANDONED_AFTER)
+            oldest = await self._inbound.oldest_pending(key, self._clock.now(), self._abandoned_after)
             if oldest is None or oldest >= update_id:
                 return
             if time.monotonic() > give_up:
-                log.warning("update %s: an older update of its user was never handled; going on", update_id)
+                # The older rows' worker died: forget them, so the user's next updates don't wait too.
+                dropped = await self._inbound.forget_older(key, update_id)
+                log.warning(
+                    "update %s: %s older update(s) of its user never handled; going on", update_id, dropped
+                )
                 return
-            await asyncio.sleep(POLL_SECONDS)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, MAX_POLL_SECONDS)
 
     async def _in_order(self, key: int, coroutine: Awaitable[Any]) -> None:
         lock = self._locks.setdefault(key, asyncio.Lock())

@@ -33,6 +33,13 @@ class Inbound:
         )
         return None if row is None or row["first"] is None else int(row["first"])
 
+    async def forget_older(self, user_key: int, update_id: int) -> int:
+        """A user's rows older than `update_id`, given up on (their worker died)."""
+        cursor = await self._db.execute(
+            "DELETE FROM inbound_updates WHERE user_key = ? AND update_id < ?", (user_key, update_id)
+        )
+        return cursor.rowcount
+
     async def handled(self, update_id: int) -> None:
         await self._db.execute("DELETE FROM inbound_updates WHERE update_id = ?", (update_id,))
 
