@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases import ON_POSTGRES, drop_test_schemas
+from bot.storage import Store, open_store
+from tests.databases import ON_POSTGRES, database_for, drop_test_schemas
 from tests.harness import Harness, TelegramUser, start_harness, stop_harness
 
 
@@ -19,6 +20,16 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
         await stop_harness(harness)
     assert harness.unexpected_errors() == [], "Telegram refused what the bot sent"
     assert harness.fake.unanswered_callback_queries() == [], "a button press was never answered"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """The storage alone, migrated, on a fresh database (SQLite, or a schema of its own on PostgreSQL)."""
+    opened = await open_store(await database_for(tmp_path / "relance.sqlite3"))
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 async def onboard(

@@ -7,7 +7,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -26,20 +25,11 @@ from bot.bank.service import (
 )
 from bot.engine.planner import ReminderPlanner
 from bot.i18n import translator
-from bot.storage import Store, open_store
+from bot.storage import Store
 from tests.bank.helpers import FIXTURES, Books, books, fixture
 from tests.harness import TOKEN
 
 FEB = date(2026, 2, 1)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await open_store(tmp_path / "relance.sqlite3")
-    try:
-        yield s
-    finally:
-        await s.close()
 
 
 async def planned(b: Books, number: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -12,21 +11,12 @@ from bot.einvoice.csv_invoices import InvoiceCsvErrors
 from bot.einvoice.csv_profiles import InvoiceColumns
 from bot.einvoice.service import ColumnsToConfirm, import_invoices, read_invoice_file
 from bot.engine.planner import ReminderPlanner
-from bot.storage import Store, open_store
+from bot.storage import Store
 from bot.storage.invoice_import import InvoiceToImport
 from bot.storage.invoices import DuplicateNumberError
 from tests.bank.helpers import Books, books
 
 TODAY = date(2026, 3, 1)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await open_store(tmp_path / "relance.sqlite3")
-    try:
-        yield s
-    finally:
-        await s.close()
 
 
 def big_csv(lines: int, *, bad_line: int | None = None) -> bytes:
